@@ -1,0 +1,79 @@
+package org.jham.mbean;
+
+/**
+ * The manager, {@code jham:type=Ham}: the top-level {@code .info} fields, attach / placeholder /
+ * detach by name, handle look-ups, verbosity and stop. Emits {@code jham.condition} and
+ * {@code jham.activity} notifications. Flag words and operation codes are strings that accept
+ * numbers or symbolic names ({@code "HENTITYKEEPONDEATH"}, {@code "0x2"}); an empty string is 0.
+ * Errors are JDK exceptions whose message starts with the errno name.
+ */
+public interface HamMXBean {
+    long getHamPid();
+
+    long getGuardianPid();
+
+    int getHamFailures();
+
+    int getGuardianFailures();
+
+    int getNumEntities();
+
+    int getNumConditions();
+
+    int getNumActions();
+
+    int getVerbosity();
+
+    /** The JMXMP address the HAM serves, e.g. {@code service:jmx:jmxmp://127.0.0.1:7770}. */
+    String getAddress();
+
+    /** The top-level {@code .info} text. */
+    String getInfo();
+
+    /** Names of the attached, started and placeholder entities (not the global one). */
+    String[] getEntityNames();
+
+    /** The most recent lines of the activity log, oldest first. */
+    String[] getRecentActivity();
+
+    /**
+     * ham_attach: {@code pid > 0} attaches a running process ({@code line} ignored); {@code pid}
+     * -1 or 0 starts {@code line} (full path, guide quoting) and monitors it. A placeholder of the
+     * same name is filled (CONDATTACH fires).
+     *
+     * @return the entity name
+     */
+    String attach(String ename, long pid, String line, String flags);
+
+    /** ham_entity: creates a placeholder entity. */
+    String entity(String ename, String flags);
+
+    /** ham_detach_name: stops monitoring the entity; CONDDETACH fires. */
+    void detachName(String ename, String flags);
+
+    /** ham_entity_handle: checks the entity exists; null, "" or "/" name the global entity. */
+    String entityHandle(String ename, String flags);
+
+    /** ham_condition_handle: checks the condition exists. */
+    String conditionHandle(String ename, String cname, String flags);
+
+    /** ham_action_handle: checks the action exists. */
+    String actionHandle(String ename, String cname, String aname, String flags);
+
+    /**
+     * ham_verbose: op is VERBOSE_SET_INCR, VERBOSE_SET_DECR, VERBOSE_SET or VERBOSE_GET (name or
+     * number); a value of 0 increments or decrements by 1.
+     *
+     * @return the verbosity after the operation
+     */
+    int verbose(String op, int value);
+
+    /**
+     * ham_stop: stops the Guardian, then the HAM; monitored processes keep running. The reply is
+     * sent before the HAM goes away.
+     *
+     * @param mode {@code "graceful"} (default, running action lists finish within a bound) or
+     *             {@code "abrupt"}
+     */
+    void stop(String mode);
+}
