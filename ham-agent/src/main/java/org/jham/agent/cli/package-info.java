@@ -1,0 +1,2 @@
+/** {@code hamctrl}, the command-line control utility, built on the client library. */
+package org.jham.agent.cli;

@@ -1,0 +1,771 @@
+package org.jham.agent.engine;
+
+import static org.jham.ConditionType.CONDABNORMALDEATH;
+import static org.jham.ConditionType.CONDATTACH;
+import static org.jham.ConditionType.CONDDEATH;
+import static org.jham.ConditionType.CONDDETACH;
+import static org.jham.ConditionType.CONDRESTART;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.jham.ConditionType;
+import org.jham.Errno;
+import org.jham.Flags;
+import org.jham.HamConstants;
+import org.jham.HamException;
+import org.jham.Names;
+import org.jham.agent.log.ActivityLog;
+import org.jham.agent.process.CommandLine;
+import org.jham.agent.process.ExitStatus;
+import org.jham.agent.process.ProcStat;
+import org.jham.agent.process.ProcessLauncher;
+import org.jham.agent.process.ProcessWatcher;
+
+/**
+ * The HAM's entity → condition → action tree and its rules: naming, attach / placeholder /
+ * detach, death handling, dispatch of fired conditions to the lanes, restart with rearm and
+ * prune. One lock guards the tree; actions run in lane threads on snapshots of their lists,
+ * outside the lock. The engine knows nothing of JMX: views and {@link EngineListener} are its
+ * only outputs. Thread-safe.
+ *
+ * <p>Activity log levels: 1 = entity lifecycle (attach, death, restart, removal), 2 = conditions
+ * firing and actions failing, 3 = every action run.
+ */
+public final class Engine {
+    private final Object lock = new Object();
+    private final Map<String, EntityNode> entities = new LinkedHashMap<>();
+    private final EntityNode global;
+    private final EngineConfig config;
+    private final ActivityLog log;
+    private final ProcessLauncher launcher;
+    private final ProcessWatcher watcher;
+    private final Clock clock;
+    private final EngineListener listener;
+    private final Dispatcher dispatcher = new Dispatcher();
+    private final long hamPid = ProcessHandle.current().pid();
+    private volatile long guardianPid;
+    private volatile int hamFailures;
+    private volatile int guardianFailures;
+    private boolean stopping;
+
+    public Engine(EngineConfig config, ActivityLog log, ProcessLauncher launcher, ProcessWatcher watcher, Clock clock,
+                  EngineListener listener) {
+        this.config = config;
+        this.log = log;
+        this.launcher = launcher;
+        this.watcher = watcher;
+        this.clock = clock;
+        this.listener = listener;
+        // The global entity is never added or removed: its view (MBean) exists for the engine's life.
+        this.global = new EntityNode(org.jham.mbean.ObjectNames.GLOBAL_ENTITY, EntityType.GLOBAL, 0, clock.instant());
+    }
+
+    // ---------------------------------------------------------------- tree nodes (guarded by lock)
+
+    private static final class EntityNode {
+        final String name;
+        EntityType type;
+        int flags;
+        boolean enabled = true;
+        boolean alive;
+        long pid;
+        /** Identifies the current instance; a death or restart of an older one is ignored. */
+        long generation;
+        String startLine = "";
+        final Instant created;
+        Instant lastDeath;
+        Instant restarted;
+        int numRestarts;
+        String lastExit = "";
+        ProcessWatcher.Watch watch;
+        final Map<String, ConditionNode> conditions = new LinkedHashMap<>();
+        final ArrayDeque<Instant> recentRestarts = new ArrayDeque<>();
+
+        EntityNode(String name, EntityType type, int flags, Instant created) {
+            this.name = name;
+            this.type = type;
+            this.flags = flags;
+            this.created = created;
+        }
+
+        boolean isGlobal() {
+            return type == EntityType.GLOBAL;
+        }
+    }
+
+    private static final class ConditionNode {
+        final EntityNode entity;
+        final String name;
+        final ConditionType type;
+        int flags;
+        boolean enabled = true;
+        long triggers;
+        final Map<String, ActionNode> actions = new LinkedHashMap<>();
+
+        ConditionNode(EntityNode entity, String name, ConditionType type, int flags) {
+            this.entity = entity;
+            this.name = name;
+            this.type = type;
+            this.flags = flags;
+        }
+    }
+
+    private static final class ActionNode {
+        final ConditionNode condition;
+        final String name;
+        final ActionSpec spec;
+        int flags;
+        boolean enabled = true;
+        /** Set when removed by a caller (not by a restart's pruning): it no longer runs. */
+        boolean cancelled;
+        long runs;
+        long fails;
+
+        ActionNode(ConditionNode condition, String name, ActionSpec spec, int flags) {
+            this.condition = condition;
+            this.name = name;
+            this.spec = spec;
+            this.flags = flags;
+        }
+    }
+
+    /** One fired condition with the snapshot of its action list, run in the condition's lane. */
+    private record Firing(ConditionNode condition, EntityNode subject, long generation, ConditionType event,
+                          List<ActionNode> actions, Views.Fired fired) {
+    }
+
+    // ---------------------------------------------------------------- attach / placeholder / detach
+
+    /**
+     * ham_attach: {@code pid > 0} attaches a running process; -1 or 0 starts {@code line}. Fills a
+     * placeholder (or a dead entity kept by HENTITYKEEPONDEATH) of the same name.
+     */
+    public Views.EntityView attach(String ename, long pid, String line, int flags) {
+        Names.check("entity", ename);
+        Names.checkPath(ename);
+        Flags.check(Flags.Kind.ENTITY, flags);
+        List<String> argv = null;
+        long startTime = 0;
+        if (pid == HamConstants.PID_START || pid == 0) {
+            if (line == null || line.isBlank()) {
+                throw new HamException(Errno.EINVAL, "pid " + pid + " asks the HAM to start the entity, but no command line was given");
+            }
+            argv = CommandLine.parse(line);
+        } else if (pid < 0) {
+            throw new HamException(Errno.EINVAL, "pid " + pid + " is invalid (use a pid > 0, or -1 with a command line)");
+        } else {
+            OptionalLong st = ProcStat.liveStartTime(pid);
+            if (st.isEmpty()) {
+                throw new HamException(Errno.ESRCH, "no process with pid " + pid);
+            }
+            startTime = st.getAsLong();
+        }
+        List<Firing> firings;
+        Views.EntityView view;
+        synchronized (lock) {
+            checkRunning();
+            EntityNode e = entities.get(ename);
+            boolean fill = e != null && (e.type == EntityType.PLACEHOLDER || !e.alive && e.lastDeath != null);
+            if (e != null && !fill) {
+                throw new HamException(Errno.EEXIST, "entity '" + ename + "' already exists");
+            }
+            Process child = argv == null ? null : launcher.start(argv, ename);
+            if (e == null) {
+                e = new EntityNode(ename, EntityType.ATTACHED, flags, clock.instant());
+                entities.put(ename, e);
+                listener.entityAdded(ename);
+            } else {
+                e.flags |= flags;
+            }
+            e.generation++;
+            e.alive = true;
+            if (child != null) {
+                e.type = EntityType.STARTED;
+                e.startLine = line.trim();
+                e.pid = child.pid();
+                e.watch = watchChild(e, child);
+            } else {
+                e.type = EntityType.ATTACHED;
+                e.pid = pid;
+                long gen = e.generation;
+                e.watch = watcher.watchPid(pid, startTime, st -> onDeath(ename, gen, st));
+            }
+            log.log(1, (fill ? "placeholder filled: " : "attached: ") + "entity '" + ename + "' pid " + e.pid
+                    + (child != null ? " started from " + e.startLine : ""));
+            firings = collect(e, CONDATTACH, "attached pid " + e.pid);
+            view = entityView(e);
+        }
+        dispatch(firings);
+        return view;
+    }
+
+    /** ham_entity: a placeholder that conditions and actions can be added to before any process. */
+    public Views.EntityView placeholder(String ename, int flags) {
+        Names.check("entity", ename);
+        Names.checkPath(ename);
+        Flags.check(Flags.Kind.ENTITY, flags);
+        synchronized (lock) {
+            checkRunning();
+            if (entities.containsKey(ename)) {
+                throw new HamException(Errno.EEXIST, "entity '" + ename + "' already exists");
+            }
+            EntityNode e = new EntityNode(ename, EntityType.PLACEHOLDER, flags, clock.instant());
+            entities.put(ename, e);
+            listener.entityAdded(ename);
+            log.log(1, "placeholder created: entity '" + ename + "'");
+            return entityView(e);
+        }
+    }
+
+    /** ham_detach / ham_detach_name: CONDDETACH fires, then monitoring ends; the process keeps running. */
+    public void detach(String ename) {
+        if (ename == null || ename.isEmpty() || isGlobalName(ename)) {
+            throw new HamException(Errno.EINVAL, "the global entity is never attached or detached");
+        }
+        Names.check("entity", ename);
+        List<Firing> firings;
+        synchronized (lock) {
+            EntityNode e = requireEntity(ename);
+            if (e.type == EntityType.SELFATTACHED) {
+                throw new HamException(Errno.EINVAL, "entity '" + ename + "' is self-attached: it detaches itself");
+            }
+            firings = collect(e, CONDDETACH, "detached");
+            removeEntity(e, "detached");
+        }
+        dispatch(firings);
+    }
+
+    // ---------------------------------------------------------------- conditions and actions
+
+    /** ham_condition. */
+    public Views.ConditionView addCondition(String ename, ConditionType type, String cname, int flags) {
+        Names.check("condition", cname);
+        Flags.check(Flags.Kind.CONDITION, flags);
+        int stateFlags = HamConstants.HCONDSTATEFROMSET | HamConstants.HCONDSTATETOSET
+                | HamConstants.HCONDSTATEFROMINV | HamConstants.HCONDSTATETOINV;
+        if ((flags & stateFlags) != 0 && type != ConditionType.CONDSTATE) {
+            throw new HamException(Errno.EINVAL, "flags " + Flags.format(Flags.Kind.CONDITION, flags & stateFlags)
+                    + " are only valid for CONDSTATE conditions");
+        }
+        synchronized (lock) {
+            checkRunning();
+            EntityNode e = requireEntityOrGlobal(ename);
+            Names.checkPath(pathName(e), cname);
+            if (e.conditions.containsKey(cname)) {
+                throw new HamException(Errno.EEXIST, "condition '" + cname + "' already exists in entity '" + e.name + "'");
+            }
+            ConditionNode c = new ConditionNode(e, cname, type, flags);
+            e.conditions.put(cname, c);
+            listener.conditionAdded(e.name, cname);
+            log.log(2, "condition added: " + path(c) + " " + type + " " + Flags.format(Flags.Kind.CONDITION, flags));
+            return conditionView(c);
+        }
+    }
+
+    /** ham_condition_remove. */
+    public void removeCondition(String ename, String cname) {
+        synchronized (lock) {
+            ConditionNode c = requireCondition(ename, cname);
+            removeConditionNode(c, "removed");
+        }
+    }
+
+    /** ham_action_restart / execute / log: adds an action at the end of the condition's list. */
+    public Views.ActionView addAction(String ename, String cname, String aname, ActionSpec spec, int flags) {
+        Names.check("action", aname);
+        Flags.check(Flags.Kind.ACTION, flags);
+        Firing now = null;
+        Views.ActionView view;
+        synchronized (lock) {
+            checkRunning();
+            ConditionNode c = requireCondition(ename, cname);
+            Names.checkPath(pathName(c.entity), cname, aname);
+            if (c.actions.containsKey(aname)) {
+                throw new HamException(Errno.EEXIST, "action '" + aname + "' already exists in " + path(c));
+            }
+            if (spec instanceof ActionSpec.Restart) {
+                checkRestartAllowed(c, flags);
+            }
+            ActionNode a = new ActionNode(c, aname, spec, flags);
+            c.actions.put(aname, a);
+            listener.actionAdded(c.entity.name, c.name, aname);
+            log.log(2, "action added: " + path(a) + " " + spec.typeName() + " " + spec.detail());
+            if ((flags & HamConstants.HACTIONDONOW) != 0) {
+                Views.Fired f = new Views.Fired(c.entity.name, c.name, path(c), c.type, c.type, c.entity.pid,
+                        clock.instant(), "HACTIONDONOW " + aname);
+                now = new Firing(c, c.entity, c.entity.generation, c.type, List.of(a), f);
+            }
+            view = actionView(a);
+        }
+        if (now != null) {
+            dispatcher.submit(now.condition, now.condition.flags, () -> run(now));
+        }
+        return view;
+    }
+
+    private void checkRestartAllowed(ConditionNode c, int flags) {
+        if (c.entity.isGlobal()) {
+            throw new HamException(Errno.EINVAL, "a restart action needs a real entity, not the global one");
+        }
+        if (!c.type.isDeath()) {
+            throw new HamException(Errno.EINVAL, "restart actions are only allowed under death conditions; "
+                    + path(c) + " is " + c.type);
+        }
+        if ((flags & HamConstants.HACTIONDONOW) != 0) {
+            throw new HamException(Errno.EINVAL, "HACTIONDONOW is not valid for a restart action");
+        }
+        for (ConditionNode other : c.entity.conditions.values()) {
+            for (ActionNode a : other.actions.values()) {
+                if (a.spec instanceof ActionSpec.Restart) {
+                    throw new HamException(Errno.EEXIST, "entity '" + c.entity.name
+                            + "' already has a restart action (" + path(a) + "); only one is allowed");
+                }
+            }
+        }
+    }
+
+    /** ham_action_remove. */
+    public void removeAction(String ename, String cname, String aname) {
+        synchronized (lock) {
+            ActionNode a = requireAction(ename, cname, aname);
+            removeActionNode(a, "removed", false);
+        }
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /** A process ended: runs on a watcher thread. Ignored when it is not the current instance. */
+    void onDeath(String ename, long generation, ExitStatus status) {
+        List<Firing> firings;
+        synchronized (lock) {
+            EntityNode e = entities.get(ename);
+            if (e == null || e.generation != generation || !e.alive || stopping) {
+                return;
+            }
+            e.alive = false;
+            e.watch = null;
+            e.lastDeath = clock.instant();
+            e.lastExit = status.toString();
+            log.log(1, "death: entity '" + ename + "' pid " + e.pid + " " + status);
+            firings = new ArrayList<>();
+            if (status.abnormal()) {
+                firings.addAll(collect(e, CONDABNORMALDEATH, status.toString()));
+            }
+            // CONDANY conditions already fired for the abnormal death must not fire twice.
+            for (Firing f : collect(e, CONDDEATH, status.toString())) {
+                boolean dup = f.condition.type == ConditionType.CONDANY
+                        && firings.stream().anyMatch(x -> x.condition == f.condition);
+                if (!dup) {
+                    firings.add(f);
+                }
+            }
+            boolean restartPending = firings.stream().anyMatch(f -> f.subject == e
+                    && f.actions.stream().anyMatch(a -> a.spec instanceof ActionSpec.Restart && a.enabled));
+            if (!restartPending) {
+                diedWithoutRestart(e);
+            }
+        }
+        dispatch(firings);
+    }
+
+    private void diedWithoutRestart(EntityNode e) {
+        switch (RearmPolicy.afterDeath(false, e.flags)) {
+            case KEEP_DEAD:
+                log.log(1, "entity '" + e.name + "' not restarted; kept (HENTITYKEEPONDEATH)");
+                break;
+            case REMOVE:
+                removeEntity(e, "died and was not restarted");
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** Conditions of {@code e} and of the global entity matching {@code event}; counts them. */
+    private List<Firing> collect(EntityNode e, ConditionType event, String detail) {
+        List<Firing> out = new ArrayList<>();
+        if (!e.enabled || !global.enabled && e.isGlobal()) {
+            return out;
+        }
+        for (EntityNode owner : e == global ? List.of(global) : List.of(e, global)) {
+            if (!owner.enabled) {
+                continue;
+            }
+            for (ConditionNode c : owner.conditions.values()) {
+                if (c.enabled && c.type.matches(event)) {
+                    c.triggers++;
+                    List<ActionNode> list = new ArrayList<>(c.actions.values());
+                    Views.Fired f = new Views.Fired(e.name, c.name, path(c), c.type, event, e.pid, clock.instant(), detail);
+                    out.add(new Firing(c, e, e.generation, event, list, f));
+                    log.log(2, "condition fired: " + path(c) + " (" + event + ") for entity '" + e.name + "'");
+                }
+            }
+        }
+        return out;
+    }
+
+    private void dispatch(List<Firing> firings) {
+        for (Firing f : firings) {
+            listener.fired(f.fired);
+            if (!f.actions.isEmpty()) {
+                dispatcher.submit(f.condition, f.condition.flags, () -> run(f));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- running action lists (lane threads)
+
+    private void run(Firing f) {
+        for (ActionNode a : f.actions) {
+            synchronized (lock) {
+                if (a.cancelled || !a.enabled) {
+                    continue;
+                }
+                a.runs++;
+            }
+            String failure;
+            try {
+                failure = perform(a, f);
+            } catch (RuntimeException ex) {
+                failure = String.valueOf(ex.getMessage());
+            }
+            if (failure != null && actionFailed(a, f, failure)) {
+                break;
+            }
+        }
+    }
+
+    /** Runs one action; returns null on success or the reason it failed. */
+    private String perform(ActionNode a, Firing f) {
+        ActionSpec spec = a.spec;
+        log.log(3, "action: " + path(a) + " " + spec.typeName() + " for entity '" + f.subject.name + "'");
+        if (spec instanceof ActionSpec.Log) {
+            ActionSpec.Log l = (ActionSpec.Log) spec;
+            log.log(Math.max(1, l.verbosity()), l.attachPrefix() ? path(a) + ": " + l.message() : l.message());
+            return null;
+        }
+        if (spec instanceof ActionSpec.Execute) {
+            launcher.start(((ActionSpec.Execute) spec).argv(), f.subject.name + ".exec");
+            return null;
+        }
+        if (spec instanceof ActionSpec.Restart) {
+            return restart(f, (ActionSpec.Restart) spec);
+        }
+        return "unknown action type " + spec.typeName();
+    }
+
+    /** @return true when the rest of the list must not run (HACTIONBREAKONFAIL) */
+    private boolean actionFailed(ActionNode a, Firing f, String failure) {
+        synchronized (lock) {
+            a.fails++;
+            log.log(2, "action failed: " + path(a) + ": " + failure);
+            if (!a.cancelled && !RearmPolicy.keepActionAfterFailure(a.flags)) {
+                removeActionNode(a, "failed", true);
+            }
+            if (a.spec instanceof ActionSpec.Restart) {
+                EntityNode e = entities.get(f.subject.name);
+                if (e == f.subject && e.generation == f.generation && !e.alive) {
+                    diedWithoutRestart(e);
+                }
+            }
+        }
+        return (a.flags & HamConstants.HACTIONBREAKONFAIL) != 0;
+    }
+
+    private String restart(Firing f, ActionSpec.Restart spec) {
+        EntityNode e = f.subject;
+        synchronized (lock) {
+            if (entities.get(e.name) != e || e.generation != f.generation || e.alive) {
+                return "entity '" + e.name + "' was detached or already restarted";
+            }
+            String limit = intensityExceeded(e);
+            if (limit != null) {
+                return limit;
+            }
+        }
+        Process child = launcher.start(spec.argv(), e.name);
+        List<Firing> firings;
+        synchronized (lock) {
+            if (entities.get(e.name) != e || e.generation != f.generation) {
+                log.log(1, "entity '" + e.name + "' went away during its restart; new pid " + child.pid() + " is not monitored");
+                return null;
+            }
+            Instant now = clock.instant();
+            long oldPid = e.pid;
+            e.generation++;
+            e.alive = true;
+            e.pid = child.pid();
+            e.type = EntityType.STARTED;
+            e.startLine = spec.line();
+            e.restarted = now;
+            e.numRestarts++;
+            e.recentRestarts.addLast(now);
+            e.watch = watchChild(e, child);
+            log.log(1, "restarted: entity '" + e.name + "' pid " + oldPid + " -> " + e.pid + " (restart " + e.numRestarts + ")");
+            prune(e);
+            firings = collect(e, CONDRESTART, "restarted as pid " + e.pid);
+        }
+        dispatch(firings);
+        return null;
+    }
+
+    private String intensityExceeded(EntityNode e) {
+        if (config.restartMax() == 0) {
+            return null;
+        }
+        Instant since = clock.instant().minus(config.restartWindow());
+        while (!e.recentRestarts.isEmpty() && e.recentRestarts.peekFirst().isBefore(since)) {
+            e.recentRestarts.removeFirst();
+        }
+        if (e.recentRestarts.size() >= config.restartMax()) {
+            return "restart intensity exceeded: " + e.recentRestarts.size() + " restarts of '" + e.name
+                    + "' within " + config.restartWindow().toSeconds() + " s";
+        }
+        return null;
+    }
+
+    /** After a restart: conditions and actions without HREARMAFTERRESTART go. */
+    private void prune(EntityNode e) {
+        for (ConditionNode c : new ArrayList<>(e.conditions.values())) {
+            if (!RearmPolicy.keepConditionAfterRestart(c.flags)) {
+                removeConditionNode(c, "pruned after restart (no HREARMAFTERRESTART)");
+                continue;
+            }
+            for (ActionNode a : new ArrayList<>(c.actions.values())) {
+                if (!RearmPolicy.keepActionAfterRestart(c.flags, a.flags)) {
+                    removeActionNode(a, "pruned after restart (no HREARMAFTERRESTART)", true);
+                }
+            }
+        }
+    }
+
+    private ProcessWatcher.Watch watchChild(EntityNode e, Process child) {
+        long gen = e.generation;
+        String name = e.name;
+        return watcher.watchChild(child, st -> onDeath(name, gen, st));
+    }
+
+    // ---------------------------------------------------------------- removal (under lock)
+
+    private void removeEntity(EntityNode e, String why) {
+        if (e.watch != null) {
+            e.watch.cancel();
+            e.watch = null;
+        }
+        e.generation++;
+        for (ConditionNode c : new ArrayList<>(e.conditions.values())) {
+            removeConditionNode(c, null);
+        }
+        entities.remove(e.name);
+        listener.entityRemoved(e.name);
+        log.log(1, "entity '" + e.name + "' removed: " + why);
+    }
+
+    private void removeConditionNode(ConditionNode c, String why) {
+        for (ActionNode a : new ArrayList<>(c.actions.values())) {
+            a.cancelled = true;
+            c.actions.remove(a.name);
+            listener.actionRemoved(c.entity.name, c.name, a.name);
+        }
+        c.entity.conditions.remove(c.name);
+        dispatcher.conditionRemoved(c);
+        listener.conditionRemoved(c.entity.name, c.name);
+        if (why != null) {
+            log.log(2, "condition " + path(c) + " removed: " + why);
+        }
+    }
+
+    /**
+     * @param automatic removed by the HAM (failure, pruning) rather than by a caller: an emptied
+     *                  condition then goes too unless HCONDKEEPONEMPTY; a pruned action still
+     *                  finishes the list it is running in
+     */
+    private void removeActionNode(ActionNode a, String why, boolean automatic) {
+        ConditionNode c = a.condition;
+        if (c.actions.remove(a.name) == null) {
+            return;
+        }
+        a.cancelled = !automatic;
+        listener.actionRemoved(c.entity.name, c.name, a.name);
+        log.log(2, "action " + path(a) + " removed: " + why);
+        if (automatic && c.actions.isEmpty() && c.entity.conditions.get(c.name) == c
+                && !RearmPolicy.keepConditionWhenEmptied(c.flags)) {
+            removeConditionNode(c, "its last action was removed");
+        }
+    }
+
+    // ---------------------------------------------------------------- look-ups and views
+
+    public Views.HamView ham() {
+        synchronized (lock) {
+            int conds = global.conditions.size();
+            int acts = countActions(global);
+            for (EntityNode e : entities.values()) {
+                conds += e.conditions.size();
+                acts += countActions(e);
+            }
+            return new Views.HamView(hamPid, guardianPid, hamFailures, guardianFailures, entities.size(), conds, acts);
+        }
+    }
+
+    private static int countActions(EntityNode e) {
+        int n = 0;
+        for (ConditionNode c : e.conditions.values()) {
+            n += c.actions.size();
+        }
+        return n;
+    }
+
+    public List<String> entityNames() {
+        synchronized (lock) {
+            return List.copyOf(entities.keySet());
+        }
+    }
+
+    /** The entity view; null, "" or "/" name the global entity; ENOENT when absent. */
+    public Views.EntityView entity(String ename) {
+        synchronized (lock) {
+            return entityView(requireEntityOrGlobal(ename));
+        }
+    }
+
+    public Views.ConditionView condition(String ename, String cname) {
+        synchronized (lock) {
+            return conditionView(requireCondition(ename, cname));
+        }
+    }
+
+    public Views.ActionView action(String ename, String cname, String aname) {
+        synchronized (lock) {
+            return actionView(requireAction(ename, cname, aname));
+        }
+    }
+
+    private EntityNode requireEntity(String ename) {
+        EntityNode e = entities.get(ename);
+        if (e == null) {
+            throw new HamException(Errno.ENOENT, "no entity '" + ename + "'");
+        }
+        return e;
+    }
+
+    private EntityNode requireEntityOrGlobal(String ename) {
+        if (ename == null || ename.isEmpty() || isGlobalName(ename)) {
+            return global;
+        }
+        Names.check("entity", ename);
+        return requireEntity(ename);
+    }
+
+    private ConditionNode requireCondition(String ename, String cname) {
+        Names.check("condition", cname);
+        EntityNode e = requireEntityOrGlobal(ename);
+        ConditionNode c = e.conditions.get(cname);
+        if (c == null) {
+            throw new HamException(Errno.ENOENT, "no condition '" + cname + "' in entity '" + e.name + "'");
+        }
+        return c;
+    }
+
+    private ActionNode requireAction(String ename, String cname, String aname) {
+        Names.check("action", aname);
+        ConditionNode c = requireCondition(ename, cname);
+        ActionNode a = c.actions.get(aname);
+        if (a == null) {
+            throw new HamException(Errno.ENOENT, "no action '" + aname + "' in " + path(c));
+        }
+        return a;
+    }
+
+    private static boolean isGlobalName(String ename) {
+        return org.jham.mbean.ObjectNames.GLOBAL_ENTITY.equals(ename);
+    }
+
+    private void checkRunning() {
+        if (stopping) {
+            throw new HamException(Errno.EBUSY, "the HAM is stopping");
+        }
+    }
+
+    /** The entity part of a path: the global entity's conditions read "/death". */
+    private static String pathName(EntityNode e) {
+        return e.isGlobal() ? "" : e.name;
+    }
+
+    private static String path(ConditionNode c) {
+        return pathName(c.entity) + "/" + c.name;
+    }
+
+    private static String path(ActionNode a) {
+        return path(a.condition) + "/" + a.name;
+    }
+
+    private Views.EntityView entityView(EntityNode e) {
+        return new Views.EntityView(e.name, e.isGlobal() ? "/" : e.name, e.pid, e.type, e.flags, e.enabled, e.alive,
+                e.created, e.lastDeath, e.restarted, e.numRestarts, e.lastExit, e.startLine,
+                List.copyOf(e.conditions.keySet()));
+    }
+
+    private Views.ConditionView conditionView(ConditionNode c) {
+        return new Views.ConditionView(c.entity.name, c.name, path(c), c.entity.pid, c.type, c.flags, c.enabled,
+                c.triggers, List.copyOf(c.actions.keySet()));
+    }
+
+    private Views.ActionView actionView(ActionNode a) {
+        return new Views.ActionView(a.condition.entity.name, a.condition.name, a.name, path(a), a.condition.entity.pid,
+                a.spec, a.flags, a.enabled, a.runs, a.fails);
+    }
+
+    // ---------------------------------------------------------------- HAM-level state
+
+    public int verbosity() {
+        return log.verbosity();
+    }
+
+    public ActivityLog activityLog() {
+        return log;
+    }
+
+    /** Recorded by the Guardian hook: the pid of the current Guardian, 0 when none runs. */
+    public void guardianStarted(long pid) {
+        this.guardianPid = pid;
+    }
+
+    /**
+     * Stops the engine: no more events are taken; graceful lets running action lists finish
+     * within the configured grace, abrupt cancels them. Monitored processes keep running.
+     */
+    public void shutdown(boolean abrupt) {
+        synchronized (lock) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            for (EntityNode e : entities.values()) {
+                if (e.watch != null) {
+                    e.watch.cancel();
+                    e.watch = null;
+                }
+            }
+        }
+        log.log(1, "HAM stopping (" + (abrupt ? "abrupt" : "graceful") + ")");
+        dispatcher.shutdown(abrupt, config.stopGrace().toMillis());
+    }
+
+    public boolean isStopping() {
+        synchronized (lock) {
+            return stopping;
+        }
+    }
+
+    /** Lane threads now running (NOWAIT + OTHER + one per independent condition that fired). */
+    public int laneThreads() {
+        return dispatcher.threadCount();
+    }
+}

@@ -1,0 +1,112 @@
+package org.jham.agent.jmx;
+
+import org.jham.Flags;
+import org.jham.agent.engine.ActionSpec;
+import org.jham.agent.engine.Engine;
+import org.jham.agent.engine.InfoText;
+import org.jham.agent.engine.Views;
+import org.jham.HamConstants;
+import org.jham.mbean.ConditionMXBean;
+
+/** {@code jham:type=Condition,...}: adds actions to its condition; stale beans answer ENOENT. */
+final class ConditionBean implements ConditionMXBean {
+    private final Engine engine;
+    private final String ename;
+    private final String cname;
+
+    ConditionBean(Engine engine, String ename, String cname) {
+        this.engine = engine;
+        this.ename = ename;
+        this.cname = cname;
+    }
+
+    private Views.ConditionView view() {
+        return Wire.call(() -> engine.condition(ename, cname));
+    }
+
+    @Override
+    public String getName() {
+        return cname;
+    }
+
+    @Override
+    public String getEntityName() {
+        return ename;
+    }
+
+    @Override
+    public String getPath() {
+        return view().path();
+    }
+
+    @Override
+    public long getEntityPid() {
+        return view().entityPid();
+    }
+
+    @Override
+    public int getNumActions() {
+        return view().actionNames().size();
+    }
+
+    @Override
+    public String getConditionReArm() {
+        return (view().flags() & HamConstants.HREARMAFTERRESTART) != 0 ? "ON" : "OFF";
+    }
+
+    @Override
+    public String getConditionType() {
+        return view().type().name();
+    }
+
+    @Override
+    public String getFlags() {
+        return Flags.format(Flags.Kind.CONDITION, view().flags());
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return view().enabled();
+    }
+
+    @Override
+    public long getTriggerCount() {
+        return view().triggerCount();
+    }
+
+    @Override
+    public String[] getActionNames() {
+        return Wire.array(view().actionNames());
+    }
+
+    @Override
+    public String getInfo() {
+        return InfoText.condition(view());
+    }
+
+    @Override
+    public String actionRestart(String aname, String line, String flags) {
+        return Wire.call(() -> engine.addAction(ename, cname, aname,
+                ActionSpec.restart(line), Flags.parse(Flags.Kind.ACTION, flags)).name());
+    }
+
+    @Override
+    public String actionExecute(String aname, String line, String flags) {
+        return Wire.call(() -> engine.addAction(ename, cname, aname,
+                ActionSpec.execute(line), Flags.parse(Flags.Kind.ACTION, flags)).name());
+    }
+
+    @Override
+    public String actionLog(String aname, String msg, int attachPrefix, int verbosity, String flags) {
+        return Wire.call(() -> engine.addAction(ename, cname, aname,
+                ActionSpec.log(msg, attachPrefix != 0, verbosity), Flags.parse(Flags.Kind.ACTION, flags)).name());
+    }
+
+    @Override
+    public void remove(String flags) {
+        Wire.run(() -> {
+            Flags.parse(Flags.Kind.NONE, flags);
+            engine.removeCondition(ename, cname);
+        });
+    }
+}

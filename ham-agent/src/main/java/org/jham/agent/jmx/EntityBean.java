@@ -1,0 +1,112 @@
+package org.jham.agent.jmx;
+
+import org.jham.ConditionType;
+import org.jham.Flags;
+import org.jham.agent.engine.Engine;
+import org.jham.agent.engine.InfoText;
+import org.jham.agent.engine.Views;
+import org.jham.mbean.EntityMXBean;
+
+/** {@code jham:type=Entity,entity=<ename>}: reads the engine by name on every call, so a stale bean answers ENOENT. */
+final class EntityBean implements EntityMXBean {
+    private final Engine engine;
+    private final String ename;
+
+    EntityBean(Engine engine, String ename) {
+        this.engine = engine;
+        this.ename = ename;
+    }
+
+    private Views.EntityView view() {
+        return Wire.call(() -> engine.entity(ename));
+    }
+
+    @Override
+    public String getName() {
+        return view().name();
+    }
+
+    @Override
+    public String getPath() {
+        return view().path();
+    }
+
+    @Override
+    public long getEntityPid() {
+        return view().pid();
+    }
+
+    @Override
+    public int getNumConditions() {
+        return view().conditionNames().size();
+    }
+
+    @Override
+    public String getEntityType() {
+        return view().type().name();
+    }
+
+    @Override
+    public String getCreated() {
+        return Wire.stamp(view().created());
+    }
+
+    @Override
+    public String getLastDeath() {
+        return Wire.stamp(view().lastDeath());
+    }
+
+    @Override
+    public String getRestarted() {
+        return Wire.stamp(view().restarted());
+    }
+
+    @Override
+    public int getNumRestarts() {
+        return view().numRestarts();
+    }
+
+    @Override
+    public String getLastExit() {
+        return view().lastExit();
+    }
+
+    @Override
+    public String getStartLine() {
+        return view().startLine();
+    }
+
+    @Override
+    public String getFlags() {
+        return Flags.format(Flags.Kind.ENTITY, view().flags());
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return view().enabled();
+    }
+
+    @Override
+    public String[] getConditionNames() {
+        return Wire.array(view().conditionNames());
+    }
+
+    @Override
+    public String getInfo() {
+        return InfoText.entity(view());
+    }
+
+    @Override
+    public String condition(String type, String cname, String flags) {
+        return Wire.call(() -> engine.addCondition(ename, ConditionType.parse(type), cname,
+                Flags.parse(Flags.Kind.CONDITION, flags)).name());
+    }
+
+    @Override
+    public void detach(String flags) {
+        Wire.run(() -> {
+            Flags.parse(Flags.Kind.NONE, flags);
+            engine.detach(ename);
+        });
+    }
+}

@@ -1,0 +1,135 @@
+package org.jham.agent.jmx;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.jham.agent.engine.Engine;
+import org.jham.agent.engine.EngineListener;
+import org.jham.agent.engine.Views;
+import org.jham.mbean.ObjectNames;
+
+/**
+ * Mirrors the engine's tree as MBeans: registers a bean for each entity, condition and action as
+ * it appears, unregisters it as it goes, remembers every name it registered and unregisters them
+ * all on {@link #close()} (collecting failures), so a HAM stopped inside a host JVM leaves nothing
+ * behind. Thread-safe: structural callbacks arrive under the engine lock, in tree order.
+ */
+public final class MBeanRegistry implements EngineListener, AutoCloseable {
+    private final MBeanServer server;
+    private final Set<ObjectName> registered = new LinkedHashSet<>();
+    private volatile Engine engine;
+    private volatile HamBean hamBean;
+
+    public MBeanRegistry(MBeanServer server) {
+        this.server = server;
+    }
+
+    /** Binds the engine (created after this registry, which it reports to). */
+    public void bind(Engine engine, HamBean hamBean) {
+        this.engine = engine;
+        this.hamBean = hamBean;
+        register(ObjectNames.HAM, hamBean);
+        entityAdded(ObjectNames.GLOBAL_ENTITY);
+        engine.activityLog().addListener(hamBean::activity);
+    }
+
+    @Override
+    public void entityAdded(String ename) {
+        register(ObjectNames.entity(ename), new EntityBean(requireEngine(), ename));
+    }
+
+    @Override
+    public void entityRemoved(String ename) {
+        unregister(ObjectNames.entity(ename));
+    }
+
+    @Override
+    public void conditionAdded(String ename, String cname) {
+        register(ObjectNames.condition(ename, cname), new ConditionBean(requireEngine(), ename, cname));
+    }
+
+    @Override
+    public void conditionRemoved(String ename, String cname) {
+        unregister(ObjectNames.condition(ename, cname));
+    }
+
+    @Override
+    public void actionAdded(String ename, String cname, String aname) {
+        register(ObjectNames.action(ename, cname, aname), new ActionBean(requireEngine(), ename, cname, aname));
+    }
+
+    @Override
+    public void actionRemoved(String ename, String cname, String aname) {
+        unregister(ObjectNames.action(ename, cname, aname));
+    }
+
+    @Override
+    public void fired(Views.Fired fired) {
+        HamBean h = hamBean;
+        if (h != null) {
+            h.conditionFired(fired);
+        }
+    }
+
+    /** The engine is constructed with this registry as listener, so the first callback may precede bind. */
+    private Engine requireEngine() {
+        Engine e = engine;
+        if (e == null) {
+            throw new IllegalStateException("MBeanRegistry used before bind()");
+        }
+        return e;
+    }
+
+    private synchronized void register(ObjectName name, Object bean) {
+        try {
+            if (server.isRegistered(name)) {
+                // A bean left by an earlier HAM in this JVM (agent re-install): ours replaces it.
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(bean, name);
+            registered.add(name);
+        } catch (InstanceAlreadyExistsException | InstanceNotFoundException e) {
+            throw new IllegalStateException("cannot register " + name + ": " + e, e);
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot register " + name + ": " + e, e);
+        }
+    }
+
+    private synchronized void unregister(ObjectName name) {
+        registered.remove(name);
+        try {
+            server.unregisterMBean(name);
+        } catch (InstanceNotFoundException e) {
+            // Already gone: nothing to undo.
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot unregister " + name + ": " + e, e);
+        }
+    }
+
+    /** Unregisters every bean this registry registered; reports all failures together. */
+    @Override
+    public synchronized void close() {
+        List<String> failures = new ArrayList<>();
+        List<ObjectName> names = new ArrayList<>(registered);
+        java.util.Collections.reverse(names);
+        for (ObjectName n : names) {
+            try {
+                if (server.isRegistered(n)) {
+                    server.unregisterMBean(n);
+                }
+            } catch (JMException e) {
+                failures.add(n + ": " + e);
+            }
+        }
+        registered.clear();
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("could not unregister " + failures);
+        }
+    }
+}

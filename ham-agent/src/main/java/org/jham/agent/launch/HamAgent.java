@@ -1,0 +1,47 @@
+package org.jham.agent.launch;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import org.jham.HamException;
+
+/**
+ * {@code -javaagent:ham-agent.jar=port=7770,...}: installs a HAM inside a host JVM (e.g. an
+ * application server), its MBeans in the host's platform MBeanServer. Also loadable into a
+ * running JVM (agentmain). Idempotent: a second install in the same JVM does nothing. A bad
+ * option never stops the host JVM: the agent prints one clear error and does nothing.
+ */
+public final class HamAgent {
+    private HamAgent() {
+    }
+
+    private static HamServer installed;
+
+    public static void premain(String args, Instrumentation inst) {
+        install(args);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        install(args);
+    }
+
+    static synchronized HamServer install(String args) {
+        if (installed != null) {
+            System.err.println("jham agent: a HAM already runs in this JVM on " + installed.address());
+            return installed;
+        }
+        try {
+            HamOptions options = HamOptions.parseAgentOptions(args);
+            installed = HamServer.start(options, ManagementFactory.getPlatformMBeanServer(),
+                    HamServer.GuardianLink.NONE, HamAgent::uninstalled);
+            System.err.println("jham agent: HAM listening on " + installed.address());
+            return installed;
+        } catch (HamException | IllegalStateException e) {
+            System.err.println("jham agent: not started: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static synchronized void uninstalled() {
+        installed = null;
+    }
+}

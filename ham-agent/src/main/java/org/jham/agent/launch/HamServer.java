@@ -1,0 +1,215 @@
+package org.jham.agent.launch;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import org.jham.Errno;
+import org.jham.HamException;
+import org.jham.agent.engine.Engine;
+import org.jham.agent.engine.EngineConfig;
+import org.jham.agent.jmx.HamBean;
+import org.jham.agent.jmx.JmxmpServer;
+import org.jham.agent.jmx.MBeanRegistry;
+import org.jham.agent.log.ActivityLog;
+import org.jham.agent.process.ProcessLauncher;
+import org.jham.agent.process.ProcessWatcher;
+
+/**
+ * One running HAM, however it was launched ({@code bin/ham}, jsvc, -javaagent): activity log,
+ * engine, MBeans in the given MBeanServer, JMXMP connector, and the state directory it owns
+ * (locked, so two HAMs never share one). Stops in a fixed order: Guardian first, then the engine
+ * (graceful or abrupt), MBeans, connector, watchers, log. Thread-safe.
+ */
+public final class HamServer {
+    /**
+     * The Guardian hook: the HAM starts its Guardian after it is up and stops it first when asked
+     * to stop. The Guardian itself is built by its own issue; until then {@link #NONE} runs none.
+     */
+    public interface GuardianLink {
+        /** @return the Guardian's pid, or 0 when none was started */
+        long start(HamServer ham);
+
+        void stop();
+
+        GuardianLink NONE = new GuardianLink() {
+            public long start(HamServer ham) {
+                return 0;
+            }
+
+            public void stop() {
+            }
+        };
+    }
+
+    private final HamOptions options;
+    private final ActivityLog log;
+    private final ProcessWatcher watcher;
+    private final Engine engine;
+    private final MBeanRegistry registry;
+    private final JmxmpServer connector;
+    private final GuardianLink guardian;
+    private final FileChannel lockChannel;
+    private final FileLock stateLock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+
+    private HamServer(HamOptions options, MBeanServer mbeanServer, GuardianLink guardian, Runnable afterStop) {
+        this.options = options;
+        this.guardian = guardian;
+        Path stateDir = options.stateDir();
+        try {
+            Files.createDirectories(stateDir);
+            lockChannel = FileChannel.open(stateDir.resolve("ham.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                lockChannel.close();
+                throw new HamException(Errno.EBUSY, "another HAM is using the state directory " + stateDir);
+            }
+            stateLock = l;
+        } catch (IOException e) {
+            throw new HamException(Errno.EIO, "cannot use state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+        this.log = new ActivityLog(options.activityLogConfig(), Clock.systemDefaultZone());
+        this.watcher = new ProcessWatcher(options.pollMillis(),
+                t -> log.log(1, "internal error while handling a process death: " + t));
+        this.registry = new MBeanRegistry(mbeanServer);
+        EngineConfig cfg = new EngineConfig(options.restartMax(), Duration.ofSeconds(options.restartWindowSeconds()),
+                EngineConfig.defaults().stopGrace());
+        this.engine = new Engine(cfg, log, new ProcessLauncher(stateDir.resolve("output")), watcher,
+                Clock.systemDefaultZone(), registry);
+        JmxmpServer cs;
+        try {
+            cs = JmxmpServer.start(mbeanServer, options.bind(), options.port());
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        this.connector = cs;
+        registry.bind(engine, new HamBean(engine, connector.address(), abrupt -> stopAsync(abrupt, afterStop)));
+        writeFile(stateDir.resolve("ham.pid"), Long.toString(ProcessHandle.current().pid()));
+        writeFile(stateDir.resolve("ham.address"), connector.address());
+        log.log(1, "HAM started: pid " + ProcessHandle.current().pid() + " on " + connector.address()
+                + ", state directory " + stateDir);
+        engine.guardianStarted(guardian.start(this));
+    }
+
+    /**
+     * Starts a HAM.
+     *
+     * @param afterStop run (on a stopping thread) once a stop requested over JMX has completed;
+     *                  e.g. a daemon exits its JVM there, an agent does nothing
+     */
+    public static HamServer start(HamOptions options, MBeanServer mbeanServer, GuardianLink guardian, Runnable afterStop) {
+        ProcessLauncher.preferFastLaunch();
+        return new HamServer(options, mbeanServer, guardian, afterStop);
+    }
+
+    public String address() {
+        return connector.address();
+    }
+
+    public int port() {
+        return connector.port();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public HamOptions options() {
+        return options;
+    }
+
+    /** Stops on another thread, so that the JMX reply to ham_stop goes out first. */
+    private void stopAsync(boolean abrupt, Runnable afterStop) {
+        Thread t = new Thread(() -> {
+            stop(abrupt);
+            afterStop.run();
+        }, "ham-stop");
+        t.setDaemon(false);
+        t.start();
+    }
+
+    /** Stops the Guardian, then the HAM. Idempotent. Monitored processes keep running. */
+    public void stop(boolean abrupt) {
+        synchronized (this) {
+            if (stopping) {
+                awaitStopped(Duration.ofSeconds(30));
+                return;
+            }
+            stopping = true;
+        }
+        try {
+            guardian.stop();
+            engine.shutdown(abrupt);
+            log.log(1, "HAM stopped");
+        } finally {
+            closeQuietly();
+            stopped.countDown();
+        }
+    }
+
+    private void closeQuietly() {
+        RuntimeException first = null;
+        for (AutoCloseable c : new AutoCloseable[] {registry, connector, watcher, log}) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new IllegalStateException("while stopping the HAM: " + e, e);
+                }
+            }
+        }
+        try {
+            stateLock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            if (first == null) {
+                first = new IllegalStateException("releasing the state directory lock: " + e, e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Waits for a stop to complete. */
+    public boolean awaitStopped(Duration timeout) {
+        try {
+            return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private static void writeFile(Path p, String text) {
+        try {
+            Files.writeString(p, text + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new HamException(Errno.EIO, "cannot write " + p + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * How a HAM is launched: {@code bin/ham} ({@link org.jham.agent.launch.HamMain}), jsvc
+ * ({@link org.jham.agent.launch.HamDaemon}), {@code -javaagent} in a host JVM
+ * ({@link org.jham.agent.launch.HamAgent}); all assemble a {@link org.jham.agent.launch.HamServer}
+ * from {@link org.jham.agent.launch.HamOptions}.
+ */
+package org.jham.agent.launch;

@@ -1,0 +1,83 @@
+package org.jham.agent.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jham.Errno;
+import org.jham.HamException;
+
+/**
+ * Starts processes for the HAM: a direct exec of an argv (no shell), stdin from /dev/null, stdout
+ * and stderr appended to a per-entity file under the output directory (so children never write
+ * into the HAM's own streams). Thread-safe.
+ */
+public final class ProcessLauncher {
+    /** Set before the first launch: vfork+exec skips the jspawnhelper exec of the JDK default. */
+    public static final String LAUNCH_MECHANISM_PROPERTY = "jdk.lang.Process.launchMechanism";
+
+    private final Path outputDir;
+
+    public ProcessLauncher(Path outputDir) {
+        this.outputDir = outputDir;
+    }
+
+    /**
+     * Prefers VFORK on Linux: the JDK default (POSIX_SPAWN) execs a helper which then execs the
+     * target, one more exec on the restart path. Must run before any Process is started.
+     */
+    public static void preferFastLaunch() {
+        if (System.getProperty(LAUNCH_MECHANISM_PROPERTY) == null
+                && System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+            System.setProperty(LAUNCH_MECHANISM_PROPERTY, "VFORK");
+        }
+    }
+
+    /**
+     * Starts {@code argv}, with output going to {@code <outputDir>/<outputName>.log}.
+     *
+     * @throws HamException ENOENT when the executable does not exist, EACCES when it cannot be
+     *                      executed, EIO for any other failure to start
+     */
+    public Process start(List<String> argv, String outputName) {
+        String exe = argv.get(0);
+        File f = new File(exe);
+        if (!f.exists()) {
+            throw new HamException(Errno.ENOENT, "cannot start '" + exe + "': no such file");
+        }
+        if (f.isDirectory() || !f.canExecute()) {
+            throw new HamException(Errno.EACCES, "cannot start '" + exe + "': not executable");
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        File out = outputFile(outputName);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(out));
+        pb.redirectErrorStream(true);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new HamException(Errno.EIO, "cannot start '" + exe + "': " + e.getMessage(), e);
+        }
+    }
+
+    private File outputFile(String outputName) {
+        try {
+            Files.createDirectories(outputDir);
+        } catch (IOException e) {
+            throw new HamException(Errno.EIO, "cannot create output directory " + outputDir + ": " + e.getMessage(), e);
+        }
+        return outputDir.resolve(sanitize(outputName) + ".log").toFile();
+    }
+
+    /** Entity names may hold any character but '/': keep file names tame. */
+    static String sanitize(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            b.append(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' ? c : '_');
+        }
+        String s = b.toString();
+        return s.startsWith(".") ? "_" + s : s;
+    }
+}

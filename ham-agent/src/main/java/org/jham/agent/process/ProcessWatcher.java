@@ -1,0 +1,117 @@
+package org.jham.agent.process;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Notices process deaths. Children of the HAM: a small waiter thread per child blocks in
+ * {@link Process#waitFor()}, which the JDK's reaper wakes as soon as waitpid returns (the async
+ * {@code onExit()} path costs an extra thread hand-off). Processes attached by pid: one shared
+ * timer polls {@code /proc} (the JDK's own non-child polling backs off to seconds), treating
+ * zombies and reused pids as dead. Callbacks run on the waiter or poller thread. Thread-safe.
+ */
+public final class ProcessWatcher implements AutoCloseable {
+    /** Cancels a watch. */
+    public interface Watch {
+        void cancel();
+    }
+
+    private final ScheduledExecutorService poller;
+    private final long pollMillis;
+    private final Map<Long, Polled> polled = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> sweep;
+    private final Consumer<Throwable> errors;
+
+    private static final class Polled {
+        final long pid;
+        final long startTime;
+        final Consumer<ExitStatus> onDeath;
+
+        Polled(long pid, long startTime, Consumer<ExitStatus> onDeath) {
+            this.pid = pid;
+            this.startTime = startTime;
+            this.onDeath = onDeath;
+        }
+    }
+
+    public ProcessWatcher(long pollMillis, Consumer<Throwable> errors) {
+        this.pollMillis = pollMillis;
+        this.errors = errors;
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ham-liveness-poll");
+            t.setDaemon(true);
+            return t;
+        });
+        this.sweep = poller.scheduleWithFixedDelay(this::sweep, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public long pollMillis() {
+        return pollMillis;
+    }
+
+    /** Watches a child of this JVM; {@code onDeath} runs once, on the child's waiter thread. */
+    public Watch watchChild(Process process, Consumer<ExitStatus> onDeath) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Thread waiter = new Thread(null, () -> {
+            int value;
+            while (true) {
+                try {
+                    value = process.waitFor();
+                    break;
+                } catch (InterruptedException e) {
+                    if (cancelled.get()) {
+                        return;
+                    }
+                }
+            }
+            if (!cancelled.get()) {
+                deliver(onDeath, ExitStatus.fromJdkExitValue(value));
+            }
+        }, "ham-wait-" + process.pid(), 256 * 1024);
+        waiter.setDaemon(true);
+        waiter.start();
+        return () -> {
+            cancelled.set(true);
+            waiter.interrupt();
+        };
+    }
+
+    /**
+     * Watches a process that is not our child by polling; {@code startTime} is its
+     * {@link ProcStat#liveStartTime} when it was attached.
+     */
+    public Watch watchPid(long pid, long startTime, Consumer<ExitStatus> onDeath) {
+        Polled p = new Polled(pid, startTime, onDeath);
+        polled.put(pid, p);
+        return () -> polled.remove(pid, p);
+    }
+
+    private void sweep() {
+        for (Polled p : polled.values()) {
+            if (!ProcStat.isSameLiveProcess(p.pid, p.startTime) && polled.remove(p.pid, p)) {
+                deliver(p.onDeath, ExitStatus.unknown());
+            }
+        }
+    }
+
+    /** One failing callback must not stop the sweep of the other pids or kill a waiter silently. */
+    private void deliver(Consumer<ExitStatus> onDeath, ExitStatus status) {
+        try {
+            onDeath.accept(status);
+        } catch (RuntimeException e) {
+            errors.accept(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        sweep.cancel(false);
+        poller.shutdownNow();
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Processes for the HAM: parsing command lines with the guide's quoting rules, launching them
+ * (direct exec, no shell), and noticing their deaths (children at once, attached pids by a
+ * shared {@code /proc} poll), with exit status and abnormal-death judgement.
+ */
+package org.jham.agent.process;
