@@ -398,7 +398,9 @@ public final class RestartLatency {
      * between nanoTime() before the start and after its stamp file appears.
      */
     void clockCheck() throws Exception {
-        Path dir = Files.createTempDirectory("jham-clockcheck");
+        // beside the stamp directory, so run.sh's clean-up finds this child too if we die here
+        Path dir = stampDir.resolveSibling(stampDir.getFileName() + "-clockcheck");
+        Files.createDirectories(dir);
         Process p = null;
         try {
             long t1 = System.nanoTime();

@@ -50,6 +50,7 @@ FLOOR_STAMPS=$TMP/floor-stamps
 mkdir -p "$STAMPS" "$FLOOR_STAMPS" "$OUT"
 HAM_PID=
 FLOOR_PID=
+HARNESS_PID=
 CHILD=$OUT/child
 
 # Kills one pid only if it still runs our child executable (no pid-reuse accidents).
@@ -62,6 +63,9 @@ kill_child_pid() {
 cleanup() {
     local rc=$?
     set +e
+    if [ -n "$HARNESS_PID" ] && kill -0 "$HARNESS_PID" 2>/dev/null; then
+        kill -9 "$HARNESS_PID" 2>/dev/null
+    fi
     if [ -n "$FLOOR_PID" ] && kill -0 "$FLOOR_PID" 2>/dev/null; then
         kill -TERM "$FLOOR_PID" 2>/dev/null   # floor kills its own child on TERM
         sleep 0.2
@@ -72,7 +76,7 @@ cleanup() {
     fi
     # every child ever started leaves a stamp named by its pid (the harness deletes the stamps
     # of children it killed, so these are the ones that may still run)
-    for f in "$STAMPS"/* "$FLOOR_STAMPS"/*; do
+    for f in "$STAMPS"/* "$STAMPS"-clockcheck/* "$FLOOR_STAMPS"/*; do
         [ -e "$f" ] || continue
         case "${f##*/}" in *[!0-9]*) continue ;; esac
         kill_child_pid "${f##*/}"
@@ -105,6 +109,23 @@ CLK_TCK=$(getconf CLK_TCK)
 
 log "machine: $(uname -srm), $(nproc) CPUs; child: $OUT/child (gcc -O2 -static)"
 
+# How busy the machine is (1 s of /proc/stat): other load skews every figure on 2 CPUs.
+busy_check() {
+    local a b
+    a=($(head -n 1 /proc/stat)); sleep 1; b=($(head -n 1 /proc/stat))
+    local total=0 idle i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    idle=$((b[4] - a[4] + b[5] - a[5]))
+    local pct=$(( total > 0 ? 100 * (total - idle) / total : 0 ))
+    if [ "$pct" -ge 10 ]; then
+        log "WARNING: the machine is busy before the $1 run: ${pct}% of all CPUs over 1 s; load $(cut -d' ' -f1-3 /proc/loadavg)." \
+            "Figures will not compare with the reference. Busiest now:"
+        top -b -n 1 -o %CPU 2>/dev/null | sed -n '8,11p' | sed 's/^/    /' || true
+    else
+        log "machine idle check before the $1 run: ${pct}% of all CPUs busy over 1 s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    fi
+}
+
 # --- jHAM ------------------------------------------------------------------------------------
 RC=0
 if [ "$RUN_HAM" = 1 ]; then
@@ -115,6 +136,7 @@ if [ "$RUN_HAM" = 1 ]; then
     [ -f "$OPENDMK" ] || die "missing $OPENDMK (build ham-agent)"
     [ -n "$MBEANS" ] || die "no ham-mbeans jar in $LIB"
     log "launcher: $("$JAVA" -version 2>&1 | sed -n 2p)"
+    busy_check jHAM
 
     # shellcheck disable=SC2086
     "$JAVA" $HAM_JAVA_OPTS -cp "$JAR" org.jham.agent.launch.HamMain --foreground --port 0 --bind 127.0.0.1 \
@@ -141,12 +163,13 @@ if [ "$RUN_HAM" = 1 ]; then
     fi
     log "HAM ready at $URL (pid $PRINTED_PID)"
 
-    set +e
+    # in the background + wait, so that a signal to run.sh runs the clean-up at once
     "$JAVA" -XX:+UseSerialGC -cp "$MBEANS:$OPENDMK" "$HERE/RestartLatency.java" \
         --url "$URL" --ham-pid "$PRINTED_PID" --child "$OUT/child" --stamp-dir "$STAMPS" \
-        --n "$N" --warmup "$WARMUP" --clk-tck "$CLK_TCK" --csv "$OUT/latencies-jham.csv" --stop-ham
-    RC=$?
-    set -e
+        --n "$N" --warmup "$WARMUP" --clk-tck "$CLK_TCK" --csv "$OUT/latencies-jham.csv" --stop-ham </dev/null &
+    HARNESS_PID=$!
+    wait "$HARNESS_PID" && RC=0 || RC=$?
+    HARNESS_PID=
 
     # stop("abrupt") was sent by the harness; make sure the HAM is gone
     for _ in $(seq 1 100); do
@@ -173,6 +196,7 @@ fi
 if [ "$RUN_FLOOR" = 1 ]; then
     echo
     log "reference floor: $OUT/floor (N=$FLOOR_N)"
+    busy_check floor
     "$OUT/floor" "$OUT/child" "$FLOOR_STAMPS" "$FLOOR_N" &
     FLOOR_PID=$!
     wait "$FLOOR_PID" || { FRC=$?; FLOOR_PID=; die "the floor failed (status $FRC)"; }

@@ -272,7 +272,7 @@ public final class Engine {
     public void removeCondition(String ename, String cname) {
         synchronized (lock) {
             ConditionNode c = requireCondition(ename, cname);
-            removeConditionNode(c, "removed");
+            removeConditionNode(c, "removed", true);
         }
     }
 
@@ -304,7 +304,8 @@ public final class Engine {
             view = actionView(a);
         }
         if (now != null) {
-            dispatcher.submit(now.condition, now.condition.flags, () -> run(now));
+            Firing once = now;
+            dispatcher.submit(once.condition, once.condition.flags, () -> run(once));
         }
         return view;
     }
@@ -534,7 +535,7 @@ public final class Engine {
     private void prune(EntityNode e) {
         for (ConditionNode c : new ArrayList<>(e.conditions.values())) {
             if (!RearmPolicy.keepConditionAfterRestart(c.flags)) {
-                removeConditionNode(c, "pruned after restart (no HREARMAFTERRESTART)");
+                removeConditionNode(c, "pruned after restart (no HREARMAFTERRESTART)", false);
                 continue;
             }
             for (ActionNode a : new ArrayList<>(c.actions.values())) {
@@ -559,17 +560,22 @@ public final class Engine {
             e.watch = null;
         }
         e.generation++;
+        // Not cancelled: the death or detach lists already queued for this entity still run.
         for (ConditionNode c : new ArrayList<>(e.conditions.values())) {
-            removeConditionNode(c, null);
+            removeConditionNode(c, null, false);
         }
         entities.remove(e.name);
         listener.entityRemoved(e.name);
         log.log(1, "entity '" + e.name + "' removed: " + why);
     }
 
-    private void removeConditionNode(ConditionNode c, String why) {
+    /**
+     * @param cancel removed by a caller: its actions queued in running lists no longer run (a
+     *               condition removed by the HAM itself lets them finish)
+     */
+    private void removeConditionNode(ConditionNode c, String why, boolean cancel) {
         for (ActionNode a : new ArrayList<>(c.actions.values())) {
-            a.cancelled = true;
+            a.cancelled = cancel;
             c.actions.remove(a.name);
             listener.actionRemoved(c.entity.name, c.name, a.name);
         }
@@ -596,7 +602,7 @@ public final class Engine {
         log.log(2, "action " + path(a) + " removed: " + why);
         if (automatic && c.actions.isEmpty() && c.entity.conditions.get(c.name) == c
                 && !RearmPolicy.keepConditionWhenEmptied(c.flags)) {
-            removeConditionNode(c, "its last action was removed");
+            removeConditionNode(c, "its last action was removed", false);
         }
     }
 

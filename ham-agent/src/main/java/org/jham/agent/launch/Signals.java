@@ -1,6 +1,7 @@
 package org.jham.agent.launch;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Signal disposition of a HAM process. The guide's HAM and Guardian "ignore all signals that
@@ -30,7 +31,7 @@ final class Signals {
 
     private static void ignore(String name) {
         try {
-            Signal.handle(new Signal(name), Signal.SIG_IGN);
+            Signal.handle(new Signal(name), SignalHandler.SIG_IGN);
         } catch (IllegalArgumentException e) {
             // The JVM reserves some signals (e.g. QUIT for thread dumps unless -Xrs): it keeps them.
         }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.function.Supplier;
 import javax.management.MBeanServerFactory;
 import org.jham.ActionHandle;
 import org.jham.ConditionHandle;
@@ -90,15 +89,16 @@ class ErrorPathsIT {
         fails(Errno.EINVAL, () -> e.condition(CONDDEATH, "c", 0x40000));
         fails(Errno.EINVAL, () -> e.condition(42, "c", 0));
         fails(Errno.EINVAL, () -> death.actionLog("l", "m", 0, 1, 0x100));
-        fails(Errno.EINVAL, () -> e.condition(CONDRESTART, "r", 0).actionRestart("x", "/bin/sleep 1", 0));
+        ConditionHandle restarted = e.condition(CONDRESTART, "r", 0);
+        fails(Errno.EINVAL, () -> restarted.actionRestart("x", "/bin/sleep 1", 0));
         fails(Errno.EINVAL, () -> Ham.attach("x", t.node, -1, "sleep 1", 0));
         fails(Errno.EINVAL, () -> Ham.attach("x", t.node, -1, "/bin/sleep 'unterminated", 0));
         fails(Errno.EINVAL, () -> Ham.attach("x", t.node, 0, null, 0));
         fails(Errno.EINVAL, () -> Ham.attach("x", t.node, -7, "/bin/sleep 1", 0));
         fails(Errno.EINVAL, () -> Ham.detachName(t.node, null, 0));
         fails(Errno.EINVAL, () -> Ham.verbose(t.node, 99, 0));
-        fails(Errno.EINVAL, () -> Ham.entityHandle(t.node, null, 0).condition(CONDDEATH, "g", 0)
-                .actionRestart("r", "/bin/sleep 1", 0));
+        ConditionHandle global = Ham.entityHandle(t.node, null, 0).condition(CONDDEATH, "g", 0);
+        fails(Errno.EINVAL, () -> global.actionRestart("r", "/bin/sleep 1", 0));
     }
 
     @Test
@@ -132,13 +132,13 @@ class ErrorPathsIT {
     void notConnectedOrUnreachable() {
         t.connection.close();
         try {
-            fails(Errno.EBADF, () -> Ham.entityHandle(t.node, "svc", 0));
+            HamException notConnected = assertThrows(HamException.class, () -> Ham.entityHandle(t.node, "svc", 0));
+            assertEquals(Errno.EBADF, notConnected.errno());
         } finally {
             // Balance the count: TestHam.close() disconnects once more.
             Ham.connect(t.node);
         }
-        Supplier<String> dead = () -> "127.0.0.1:1";
-        HamException ex = assertThrows(HamException.class, () -> Ham.attach("x", dead.get(), -1, "/bin/sleep 1", 0));
+        HamException ex = assertThrows(HamException.class, () -> Ham.attach("x", "127.0.0.1:1", -1, "/bin/sleep 1", 0));
         assertEquals(Errno.EBADF, ex.errno());
     }
 

@@ -67,7 +67,7 @@ class RestartIT {
         assertTrue(info.contains("Restarted : "), info);
         assertTrue(t.entity("sleeper").getLastExit().contains("SIGKILL"));
         Await.until("CONDRESTART notification", () -> t.firedCount("sleeper/back", "CONDRESTART") == 1);
-        Await.until("the log action's line", () -> t.activityContains("sleeper is back"));
+        Await.until("the log action's line", () -> t.activityLine("sleeper is back"));
         assertTrue(t.activityContains("restarted: entity 'sleeper' pid " + first + " -> " + second));
 
         // And the rearmed condition restarts it again
@@ -123,8 +123,8 @@ class RestartIT {
         assertEquals(0, t.condition("quitter", "abnormal").getTriggerCount());
         assertEquals("signal 11 (SIGSEGV) abnormal", t.entity("crasher").getLastExit());
         assertEquals("exit 3", t.entity("quitter").getLastExit());
-        Await.until("log lines", () -> t.activityContains("crasher crashed") && t.activityContains("quitter died"));
-        assertFalse(t.activityContains("quitter crashed"));
+        Await.until("log lines", () -> t.activityLine("crasher crashed") && t.activityLine("quitter died"));
+        assertFalse(t.activityLine("quitter crashed"));
         // HENTITYKEEPONDEATH kept both dead entities with their conditions.
         assertEquals(2, t.ham().getNumEntities());
     }
@@ -136,7 +136,7 @@ class RestartIT {
         long pid = t.awaitPid("gone", 0);
         TestHam.kill(pid, "TERM");
         Await.until("entity removed", () -> t.ham().getEntityNames().length == 0);
-        Await.until("its death still logged", () -> t.activityContains("gone died"));
+        Await.until("its death still logged", () -> t.activityLine("gone died"));
         HamException stale = assertThrows(HamException.class, () -> Ham.entityHandle(t.node, "gone", 0));
         assertEquals(Errno.ENOENT, stale.errno());
     }
@@ -156,7 +156,7 @@ class RestartIT {
         Await.until("pruning", () -> t.entity("pruned").getConditionNames().length == 1);
         assertArrayEquals(new String[] {"death"}, t.entity("pruned").getConditionNames());
         assertArrayEquals(new String[] {"restart"}, t.condition("pruned", "death").getActionNames());
-        Await.until("the pruned action ran once", () -> t.activityContains("performed once then removed"));
+        Await.until("the pruned action ran once", () -> t.activityLine("performed once then removed"));
     }
 
     @Test
@@ -170,7 +170,7 @@ class RestartIT {
         t.awaitPid("later", 0);
         assertEquals("STARTED", t.entity("later").getEntityType());
         Await.until("CONDATTACH", () -> t.condition("later", "joined").getTriggerCount() == 1);
-        Await.until("its log line", () -> t.activityContains("later joined"));
+        Await.until("its log line", () -> t.activityLine("later joined"));
         HamException dup = assertThrows(HamException.class, () -> Ham.attach("later", t.node, -1, "/bin/sleep 1", 0));
         assertEquals(Errno.EEXIST, dup.errno());
     }
@@ -186,7 +186,7 @@ class RestartIT {
         Await.until("global CONDDETACH", () -> t.condition(null, "anydetach").getTriggerCount() == 1);
         assertEquals(0, t.ham().getEntityNames().length);
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the detached process runs on");
-        Await.until("log", () -> t.activityContains("someone left"));
+        Await.until("log", () -> t.activityLine("someone left"));
     }
 
     @Test

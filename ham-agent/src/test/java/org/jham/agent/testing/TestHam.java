@@ -84,6 +84,19 @@ public final class TestHam implements AutoCloseable {
         return fired.stream().filter(c -> c.get("path").equals(path) && c.get("event").equals(event)).count();
     }
 
+    /**
+     * Whether a log action wrote {@code message}: a line that is the message after its stamp, or
+     * after its action's path prefix (attachprefix).
+     */
+    public boolean activityLine(String message) {
+        for (String line : ham().getRecentActivity()) {
+            if (line.endsWith("] " + message) || line.endsWith(": " + message)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean activityContains(String text) {
         for (String line : ham().getRecentActivity()) {
             if (line.contains(text)) {

@@ -1,0 +1,93 @@
+package org.jham;
+
+import org.jham.mbean.EntityMXBean;
+import org.jham.mbean.ObjectNames;
+
+/**
+ * A handle to an entity in a HAM ({@code ham_entity_t}), from {@link Ham#attach},
+ * {@link Ham#entity} or {@link Ham#entityHandle}. It names the entity; it does not keep it alive:
+ * if the entity goes away, calls fail with ENOENT. {@link #free()} frees only the handle. Calls
+ * other than {@link #detach} need a prior {@link Ham#connect} to the handle's node (EBADF
+ * otherwise). Thread-safe: immutable but for the freed flag.
+ */
+public final class EntityHandle {
+    private final HandleCore core;
+
+    EntityHandle(HamNode node, String ename) {
+        this.core = new HandleCore(node, ename, null, null);
+    }
+
+    public HamNode node() {
+        return core.node;
+    }
+
+    /** The entity name; null for the global entity. */
+    public String name() {
+        return core.ename;
+    }
+
+    public boolean isGlobal() {
+        return core.ename == null;
+    }
+
+    /**
+     * ham_condition: adds a condition of {@code type} (a {@link HamConstants} {@code COND*} code)
+     * to the entity.
+     *
+     * @throws HamException EINVAL (freed handle, bad name, type or flags), ENAMETOOLONG, EEXIST,
+     *                      ENOENT (the entity is gone), EBADF (not connected)
+     */
+    public ConditionHandle condition(int type, String cname, int flags) {
+        core.checkLive();
+        Names.check("condition", cname);
+        Names.checkPath(core.ename, cname);
+        entity().condition(Integer.toString(type), cname, Integer.toString(flags));
+        return new ConditionHandle(core.node, core.ename, cname);
+    }
+
+    /**
+     * ham_detach: stops monitoring the entity (CONDDETACH fires); connects on its own. The handle
+     * stays valid until freed, but names a gone entity.
+     *
+     * @throws HamException EINVAL (freed handle, the global entity), ENOENT, EBADF
+     */
+    public void detach(int flags) {
+        core.checkLive();
+        if (isGlobal()) {
+            throw new HamException(Errno.EINVAL, "the global entity is never attached, so it cannot be detached");
+        }
+        try (HamConnection c = HamConnection.acquire(core.node)) {
+            c.proxy(EntityMXBean.class, ObjectNames.entity(core.ename)).detach(Integer.toString(flags));
+        }
+    }
+
+    /** The entity's {@code .info} text. */
+    public String info() {
+        core.checkLive();
+        return entity().getInfo();
+    }
+
+    /** The entity's current pid (0 when none, e.g. a placeholder). */
+    public long pid() {
+        core.checkLive();
+        return entity().getEntityPid();
+    }
+
+    /** ham_entity_handle_free: frees the handle, not the entity; EINVAL when already freed. */
+    public void free() {
+        core.free();
+    }
+
+    public boolean isFreed() {
+        return core.isFreed();
+    }
+
+    private EntityMXBean entity() {
+        return core.remote(EntityMXBean.class, ObjectNames.entity(core.ename));
+    }
+
+    @Override
+    public String toString() {
+        return "EntityHandle[" + core.describe() + (core.isFreed() ? ", freed" : "") + "]";
+    }
+}

@@ -1,0 +1,186 @@
+package org.jham;
+
+import org.jham.mbean.ObjectNames;
+
+/**
+ * The HAM API, the Java {@code libham}: every {@code ham_*} function of the guide with the same
+ * meaning and arguments. A node name is as in {@link HamNode}: {@code host}, {@code host:port} or a
+ * {@code service:jmx:jmxmp://} URL; {@code null} or {@code ""} is the local HAM (used in-process
+ * when it runs in this JVM). Failures are {@link HamException}s carrying the guide's errno.
+ *
+ * <p>Connections (seed 000): there is one shared, reference-counted {@link HamConnection} per node;
+ * {@link #connect} and {@link #disconnect} must balance. {@link #attach}, {@link #entity},
+ * {@link #detachName}, {@link #stop}, {@link #verbose} and {@link EntityHandle#detach} connect and
+ * disconnect on their own; every other call needs a prior {@link #connect} to its node and fails
+ * with EBADF without one. Names are checked here ({@link Names}) before any remote call.
+ *
+ * <p>Thread-safe.
+ */
+public final class Ham {
+    private Ham() {
+    }
+
+    // ---------------------------------------------------------------- connect / disconnect
+
+    /** ham_connect: connects to the local HAM. */
+    public static HamConnection connect() {
+        return connect(null);
+    }
+
+    /**
+     * ham_connect_node: the first connect to a node opens the connection, later ones share it and
+     * increment its count.
+     *
+     * @throws HamException EBADF when the HAM cannot be reached, EACCES when it refuses access,
+     *                      EINVAL for a bad node name
+     */
+    public static HamConnection connect(String nodename) {
+        return HamConnection.acquire(HamNode.of(nodename));
+    }
+
+    /** ham_disconnect: disconnects from the local HAM, {@link DisconnectMode#GRACEFUL}. */
+    public static void disconnect() {
+        disconnect(null, DisconnectMode.GRACEFUL);
+    }
+
+    /** ham_disconnect_node, {@link DisconnectMode#GRACEFUL}. */
+    public static void disconnect(String nodename) {
+        disconnect(nodename, DisconnectMode.GRACEFUL);
+    }
+
+    /**
+     * ham_disconnect_node: decrements the node's count; the call that reaches zero closes the
+     * connection as {@code mode} says.
+     *
+     * @throws HamException EINVAL when there is no connection to the node to disconnect
+     */
+    public static void disconnect(String nodename, DisconnectMode mode) {
+        HamConnection.release(HamNode.of(nodename), mode);
+    }
+
+    // ---------------------------------------------------------------- calls that connect on their own
+
+    /**
+     * ham_attach_node: {@code pid > 0} attaches a running process ({@code line} ignored);
+     * {@code pid} -1 ({@link HamConstants#PID_START}) or 0 makes the HAM start {@code line} (full
+     * path, the guide's quoting) and monitor it. Fills a placeholder of the same name.
+     *
+     * @throws HamException EINVAL, ENAMETOOLONG, EEXIST, ESRCH (no such pid), EBADF, ...
+     */
+    public static EntityHandle attach(String ename, String nodename, long pid, String line, int flags) {
+        Names.check("entity", ename);
+        HamNode node = HamNode.of(nodename);
+        try (HamConnection c = HamConnection.acquire(node)) {
+            c.ham().attach(ename, pid, line, Integer.toString(flags));
+        }
+        return new EntityHandle(node, ename);
+    }
+
+    /** ham_entity_node: creates a placeholder entity that conditions can be added to before it runs. */
+    public static EntityHandle entity(String ename, String nodename, int flags) {
+        Names.check("entity", ename);
+        HamNode node = HamNode.of(nodename);
+        try (HamConnection c = HamConnection.acquire(node)) {
+            c.ham().entity(ename, Integer.toString(flags));
+        }
+        return new EntityHandle(node, ename);
+    }
+
+    /** ham_detach_name_node: stops monitoring the entity (CONDDETACH fires); it keeps running. */
+    public static void detachName(String nodename, String ename, int flags) {
+        Names.check("entity", ename);
+        HamNode node = HamNode.of(nodename);
+        try (HamConnection c = HamConnection.acquire(node)) {
+            c.ham().detachName(ename, Integer.toString(flags));
+        }
+    }
+
+    /** ham_stop_node: stops the HAM (and its Guardian) gracefully. */
+    public static void stop(String nodename) {
+        stop(nodename, false);
+    }
+
+    /**
+     * ham_stop_node: stops the Guardian, then the HAM; monitored processes keep running. A
+     * connection that drops while or after the HAM answers is success: the HAM is going away.
+     *
+     * @param abrupt false: running action lists finish (within a bound); true: they are cut short
+     */
+    public static void stop(String nodename, boolean abrupt) {
+        HamConnection c = HamConnection.acquire(HamNode.of(nodename));
+        try {
+            c.ham().stop(abrupt ? "abrupt" : "graceful");
+        } catch (HamException e) {
+            if (e.errno() != Errno.EBADF) {
+                throw e;
+            }
+            // The HAM went away before or while answering: the stop we asked for happened.
+        } finally {
+            try {
+                c.close();
+            } catch (HamException e) {
+                if (e.errno() != Errno.EBADF) {
+                    throw e;
+                }
+                // Closing a connection to a HAM that just stopped may fail: expected, see above.
+            }
+        }
+    }
+
+    /**
+     * ham_verbose: {@code op} is {@link HamConstants#VERBOSE_SET_INCR}, {@code VERBOSE_SET_DECR},
+     * {@code VERBOSE_SET} or {@code VERBOSE_GET}; a {@code value} of 0 increments or decrements by 1.
+     *
+     * @return the verbosity after the operation
+     */
+    public static int verbose(String nodename, int op, int value) {
+        try (HamConnection c = HamConnection.acquire(HamNode.of(nodename))) {
+            return c.ham().verbose(Integer.toString(op), value);
+        }
+    }
+
+    // ---------------------------------------------------------------- calls that need a prior connect
+
+    /**
+     * ham_entity_handle_node: a handle to an existing entity; {@code null} or {@code ""} (or
+     * {@value ObjectNames#GLOBAL_ENTITY}) is the global entity.
+     *
+     * @throws HamException EINVAL, ENAMETOOLONG, ENOENT, EBADF (not connected)
+     */
+    public static EntityHandle entityHandle(String nodename, String ename, int flags) {
+        String e = entityName(ename);
+        HamNode node = HamNode.of(nodename);
+        HamConnection.require(node).ham().entityHandle(wire(e), Integer.toString(flags));
+        return new EntityHandle(node, e);
+    }
+
+    /** ham_condition_handle_node: a handle to an existing condition; {@code ename} as in {@link #entityHandle}. */
+    public static ConditionHandle conditionHandle(String nodename, String ename, String cname, int flags) {
+        String e = entityName(ename);
+        Names.check("condition", cname);
+        Names.checkPath(e, cname);
+        HamNode node = HamNode.of(nodename);
+        HamConnection.require(node).ham().conditionHandle(wire(e), cname, Integer.toString(flags));
+        return new ConditionHandle(node, e, cname);
+    }
+
+    /** ham_action_handle_node: a handle to an existing action; {@code ename} as in {@link #entityHandle}. */
+    public static ActionHandle actionHandle(String nodename, String ename, String cname, String aname, int flags) {
+        String e = entityName(ename);
+        Names.check("condition", cname);
+        Names.check("action", aname);
+        Names.checkPath(e, cname, aname);
+        HamNode node = HamNode.of(nodename);
+        HamConnection.require(node).ham().actionHandle(wire(e), cname, aname, Integer.toString(flags));
+        return new ActionHandle(node, e, cname, aname);
+    }
+
+    /** Null for the global entity, else the checked name. */
+    private static String entityName(String ename) {
+        return Names.isGlobal(ename) ? null : Names.check("entity", ename);
+    }
+
+    private static String wire(String ename) {
+        return ename == null ? ObjectNames.GLOBAL_ENTITY : ename;
+    }
+}

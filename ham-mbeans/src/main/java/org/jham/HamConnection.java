@@ -1,0 +1,187 @@
+package org.jham;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import org.jham.internal.Link;
+import org.jham.internal.Remote;
+import org.jham.mbean.HamMXBean;
+import org.jham.mbean.ObjectNames;
+
+/**
+ * The one shared, reference-counted connection of this JVM to one HAM (seed 000), as returned by
+ * {@link Ham#connect(String)}. There is one {@code HamConnection} object per node key
+ * ({@link HamNode#key()}), so {@code Ham.connect()} and {@code Ham.connect("127.0.0.1:7770")} for
+ * the same address return the same object. The first connect opens the underlying connection, each
+ * later connect increments the count, each disconnect (or {@link #close()}) decrements it, and the
+ * one that reaches zero closes it; a later connect opens a new one. Opening and closing are
+ * serialized per node, so there is never more than one open connection to a node, whatever the
+ * threads do.
+ *
+ * <p>Like {@code ham_disconnect}, {@link #close()} is one disconnect, not an idempotent close:
+ * call it once per connect (try-with-resources does).
+ *
+ * <p>When the transport reports that the connection failed (e.g. the HAM died and its Guardian took
+ * over), calls fail with EBADF until the next connect, which closes the failed connection and opens
+ * a new one for all its holders, keeping the count.
+ *
+ * <p>Thread-safe.
+ */
+public final class HamConnection implements AutoCloseable {
+    private static final ConcurrentMap<String, HamConnection> BY_KEY = new ConcurrentHashMap<>();
+
+    private final String key;
+    /** The node of the open connection, or of the last one. */
+    private volatile HamNode node;
+    /** Non-null exactly while refs > 0; written only while holding this object's monitor. */
+    private volatile Link link;
+    /** Written only while holding this object's monitor. */
+    private volatile int refs;
+
+    private HamConnection(String key, HamNode node) {
+        this.key = key;
+        this.node = node;
+    }
+
+    // ------------------------------------------------------------------ the registry (used by Ham)
+
+    /** ham_connect: one more reference to the node's connection, opening it if needed. */
+    static HamConnection acquire(HamNode node) {
+        HamConnection c = BY_KEY.computeIfAbsent(node.key(), k -> new HamConnection(k, node));
+        c.connect(node);
+        return c;
+    }
+
+    /** ham_disconnect: one reference less; EINVAL when there is none. */
+    static void release(HamNode node, DisconnectMode mode) {
+        HamConnection c = BY_KEY.get(node.key());
+        if (c == null) {
+            throw new HamException(Errno.EINVAL, "no connection to " + node.key() + " to disconnect");
+        }
+        c.disconnect(mode);
+    }
+
+    /** The node's connection for calls that need a prior connect; EBADF when there is none. */
+    static HamConnection require(HamNode node) {
+        HamConnection c = BY_KEY.get(node.key());
+        if (c == null || c.link == null) {
+            throw notConnected(node.key());
+        }
+        return c;
+    }
+
+    private static HamException notConnected(String key) {
+        return new HamException(Errno.EBADF, "not connected to " + key + ": call Ham.connect first");
+    }
+
+    private synchronized void connect(HamNode n) {
+        Link l = link;
+        if (l == null) {
+            link = Link.open(n);
+            node = n;
+        } else if (l.isBroken()) {
+            // Close the failed connection before opening its replacement: never two at once. Its
+            // close failure is not reported: the connection had already failed.
+            l.close(DisconnectMode.ABRUPT);
+            link = Link.open(n);
+            node = n;
+        }
+        refs++;
+    }
+
+    private synchronized void disconnect(DisconnectMode mode) {
+        if (refs == 0) {
+            throw new HamException(Errno.EINVAL, "no connection to " + key + " to disconnect");
+        }
+        refs--;
+        if (refs > 0) {
+            return;
+        }
+        Link l = link;
+        boolean wasBroken = l.isBroken();
+        link = null;
+        // Closed while holding the monitor, so that a concurrent connect waits for it to finish.
+        IOException failed = l.close(mode == null ? DisconnectMode.GRACEFUL : mode);
+        if (failed != null && !wasBroken) {
+            throw new HamException(Errno.EBADF, "closing the connection to " + key + " failed: "
+                    + Remote.reason(failed), failed);
+        }
+    }
+
+    private Link current() {
+        Link l = link;
+        if (l == null) {
+            throw notConnected(key);
+        }
+        return l;
+    }
+
+    /** True when the open connection was reported failed by its transport (tests). */
+    boolean isBroken() {
+        Link l = link;
+        return l != null && l.isBroken();
+    }
+
+    /** An error-mapping MXBean proxy that uses the connection open at each call. */
+    <T> T proxy(Class<T> iface, ObjectName name) {
+        return Remote.proxy(iface, name, () -> current().mbeanServer(), key);
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /** The node of the open connection (or of the last one, when none is open). */
+    public HamNode node() {
+        return node;
+    }
+
+    /**
+     * The open connection to the HAM's MBean server, for calls the handles do not cover (attributes,
+     * notifications). Calls through it count as in flight for {@link DisconnectMode#GRACEFUL} and fail
+     * with {@code IOException} once it is closed; their errors are plain JMX ones. Notification
+     * listeners added through it are called on the JMX connector's notification thread: they must
+     * not block it, e.g. on a connect or disconnect of the same node.
+     *
+     * @throws HamException EBADF when not connected
+     */
+    public MBeanServerConnection mbeanServer() {
+        return current().mbeanServer();
+    }
+
+    /** True when the open connection is to a HAM in this JVM (its platform MBean server); false when none is open. */
+    public boolean inProcess() {
+        Link l = link;
+        return l != null && l.inProcess();
+    }
+
+    /** How many connects are not yet balanced by a disconnect. */
+    public int refCount() {
+        return refs;
+    }
+
+    /**
+     * The manager MBean, {@code jham:type=Ham}. Each call goes over the connection open at that
+     * moment and fails only with {@link HamException} (EBADF when none is open).
+     */
+    public HamMXBean ham() {
+        return proxy(HamMXBean.class, ObjectNames.HAM);
+    }
+
+    /**
+     * One disconnect, {@link DisconnectMode#GRACEFUL}; the last one closes the connection.
+     *
+     * @throws HamException EINVAL when every connect was already balanced
+     */
+    @Override
+    public void close() {
+        disconnect(DisconnectMode.GRACEFUL);
+    }
+
+    @Override
+    public String toString() {
+        Link l = link;
+        return "HamConnection[" + key + ", refs " + refs + (l == null ? ", closed" : l.inProcess() ? ", in-process" : "")
+                + "]";
+    }
+}
