@@ -24,7 +24,10 @@ public interface EntityMXBean {
 
     int getNumRestarts();
 
-    /** How the last instance ended, e.g. {@code exit 0} or {@code signal 9 (SIGKILL)}; empty if alive. */
+    /**
+     * How the last instance ended, e.g. {@code exit 0} or {@code signal 9 (SIGKILL)}; kept after a
+     * restart (it says why the entity was restarted); empty until the first death.
+     */
     String getLastExit();
 
     /** The command line the HAM started it with; empty for entities attached by pid. */

@@ -411,12 +411,15 @@ public final class Engine {
         return out;
     }
 
+    /** Queues the lists first, then tells the listener: recovery never waits for the telling. */
     private void dispatch(List<Firing> firings) {
         for (Firing f : firings) {
-            listener.fired(f.fired);
             if (!f.actions.isEmpty()) {
                 dispatcher.submit(f.condition, f.condition.flags, () -> run(f));
             }
+        }
+        for (Firing f : firings) {
+            listener.fired(f.fired);
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
@@ -25,6 +27,15 @@ public final class MBeanRegistry implements EngineListener, AutoCloseable {
     private final Set<ObjectName> registered = new LinkedHashSet<>();
     private volatile Engine engine;
     private volatile HamBean hamBean;
+    /**
+     * Sends notifications in order on one thread of its own: building and queuing a JMX
+     * notification costs far more than queuing a restart, and must never delay recovery.
+     */
+    private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ham-notify");
+        t.setDaemon(true);
+        return t;
+    });
 
     public MBeanRegistry(MBeanServer server) {
         this.server = server;
@@ -36,7 +47,7 @@ public final class MBeanRegistry implements EngineListener, AutoCloseable {
         this.hamBean = hamBean;
         register(ObjectNames.HAM, hamBean);
         entityAdded(ObjectNames.GLOBAL_ENTITY);
-        engine.activityLog().addListener(hamBean::activity);
+        engine.activityLog().addListener(line -> notifier.execute(() -> hamBean.activity(line)));
     }
 
     @Override
@@ -73,7 +84,7 @@ public final class MBeanRegistry implements EngineListener, AutoCloseable {
     public void fired(Views.Fired fired) {
         HamBean h = hamBean;
         if (h != null) {
-            h.conditionFired(fired);
+            notifier.execute(() -> h.conditionFired(fired));
         }
     }
 
@@ -115,6 +126,7 @@ public final class MBeanRegistry implements EngineListener, AutoCloseable {
     /** Unregisters every bean this registry registered; reports all failures together. */
     @Override
     public synchronized void close() {
+        notifier.shutdown();
         List<String> failures = new ArrayList<>();
         List<ObjectName> names = new ArrayList<>(registered);
         java.util.Collections.reverse(names);

@@ -25,7 +25,8 @@ public final class ProcessWatcher implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private final long pollMillis;
     private final Map<Long, Polled> polled = new ConcurrentHashMap<>();
-    private final ScheduledFuture<?> sweep;
+    /** Scheduled only while some pid is polled: an idle HAM does not wake up. Guarded by this. */
+    private ScheduledFuture<?> sweep;
     private final Consumer<Throwable> errors;
 
     private static final class Polled {
@@ -48,7 +49,6 @@ public final class ProcessWatcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.sweep = poller.scheduleWithFixedDelay(this::sweep, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     }
 
     public long pollMillis() {
@@ -89,10 +89,22 @@ public final class ProcessWatcher implements AutoCloseable {
     public Watch watchPid(long pid, long startTime, Consumer<ExitStatus> onDeath) {
         Polled p = new Polled(pid, startTime, onDeath);
         polled.put(pid, p);
+        synchronized (this) {
+            if (sweep == null) {
+                sweep = poller.scheduleWithFixedDelay(this::sweep, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+            }
+        }
         return () -> polled.remove(pid, p);
     }
 
     private void sweep() {
+        synchronized (this) {
+            if (polled.isEmpty()) {
+                sweep.cancel(false);
+                sweep = null;
+                return;
+            }
+        }
         for (Polled p : polled.values()) {
             if (!ProcStat.isSameLiveProcess(p.pid, p.startTime) && polled.remove(p.pid, p)) {
                 deliver(p.onDeath, ExitStatus.unknown());
@@ -111,7 +123,6 @@ public final class ProcessWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        sweep.cancel(false);
         poller.shutdownNow();
     }
 }
