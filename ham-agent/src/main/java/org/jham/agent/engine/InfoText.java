@@ -77,7 +77,8 @@ public final class InfoText {
                 + line("Times Failed", a.failCount());
     }
 
-    static String onOff(int flags) {
+    /** The guide's ReArm field: ON when HREARMAFTERRESTART is set. */
+    public static String onOff(int flags) {
         return (flags & HamConstants.HREARMAFTERRESTART) != 0 ? "ON" : "OFF";
     }
 

@@ -1,7 +1,6 @@
 package org.jham.agent.jmx;
 
 import org.jham.Flags;
-import org.jham.HamConstants;
 import org.jham.agent.engine.Engine;
 import org.jham.agent.engine.InfoText;
 import org.jham.agent.engine.Views;
@@ -52,7 +51,7 @@ final class ActionBean implements ActionMXBean {
 
     @Override
     public String getActionReArm() {
-        return (view().flags() & HamConstants.HREARMAFTERRESTART) != 0 ? "ON" : "OFF";
+        return InfoText.onOff(view().flags());
     }
 
     @Override

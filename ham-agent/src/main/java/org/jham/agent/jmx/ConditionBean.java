@@ -5,7 +5,6 @@ import org.jham.agent.engine.ActionSpec;
 import org.jham.agent.engine.Engine;
 import org.jham.agent.engine.InfoText;
 import org.jham.agent.engine.Views;
-import org.jham.HamConstants;
 import org.jham.mbean.ConditionMXBean;
 
 /** {@code jham:type=Condition,...}: adds actions to its condition; stale beans answer ENOENT. */
@@ -51,7 +50,7 @@ final class ConditionBean implements ConditionMXBean {
 
     @Override
     public String getConditionReArm() {
-        return (view().flags() & HamConstants.HREARMAFTERRESTART) != 0 ? "ON" : "OFF";
+        return InfoText.onOff(view().flags());
     }
 
     @Override

@@ -107,6 +107,26 @@ class HamProcessIT {
     }
 
     @Test
+    void visibleByLocalPidTheWayJConsoleConnects() throws Exception {
+        // JConsole's local-pid path: attach, start the local management agent, connect, list MBeans.
+        com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(
+                Long.toString(ham.process.pid()));
+        String address;
+        try {
+            address = vm.startLocalManagementAgent();
+        } finally {
+            vm.detach();
+        }
+        try (javax.management.remote.JMXConnector c = javax.management.remote.JMXConnectorFactory.connect(
+                new javax.management.remote.JMXServiceURL(address))) {
+            javax.management.MBeanServerConnection s = c.getMBeanServerConnection();
+            assertTrue(s.isRegistered(org.jham.mbean.ObjectNames.HAM));
+            assertTrue(s.isRegistered(org.jham.mbean.ObjectNames.entity(null)), "the global entity");
+            assertEquals(ham.process.pid(), s.getAttribute(org.jham.mbean.ObjectNames.HAM, "HamPid"));
+        }
+    }
+
+    @Test
     void jmxtermScriptSetsUpSimpleRestart() throws Exception {
         Path script = Child.TOP.resolve("samples/jmxterm/simple-restart.jmx");
         Child.Result r = Child.run("bash", Child.TOP.resolve("samples/jmxterm/run.sh").toString(), script.toString(), node);
