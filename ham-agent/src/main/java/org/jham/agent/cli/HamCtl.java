@@ -37,7 +37,16 @@ public final class HamCtl {
         this.err = err;
     }
 
+    /**
+     * JMXMP's client logs, through java.util.logging, its failed attempts to re-open a connection
+     * that the HAM closed (e.g. after -stop). hamctrl reports every failure as an errno itself, so
+     * that chatter is switched off here (held in a field: JUL keeps loggers weakly).
+     */
+    private static final java.util.logging.Logger JMXMP_CLIENT_LOG =
+            java.util.logging.Logger.getLogger("javax.management.remote.misc");
+
     public static void main(String[] args) {
+        JMXMP_CLIENT_LOG.setLevel(java.util.logging.Level.OFF);
         System.exit(new HamCtl(System.out, System.err).run(args));
     }
 
