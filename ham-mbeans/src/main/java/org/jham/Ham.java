@@ -14,6 +14,12 @@ import org.jham.mbean.ObjectNames;
  * disconnect on their own; every other call needs a prior {@link #connect} to its node and fails
  * with EBADF without one. Names are checked here ({@link Names}) before any remote call.
  *
+ * <p>Configuration (system properties, read when a connection opens): {@code jham.node} (the local
+ * node, see {@link HamNode}); {@code jham.request.timeout.ms} (default 30000: the longest a call,
+ * or a connect, waits for the HAM before failing with EBADF; a graceful disconnect waits as long
+ * for calls in flight); {@code jham.keepalive.ms} (default 30000: how often an idle connection is
+ * checked, which keeps the HAM's JMXMP server, whose idle timeout must be longer, from dropping it).
+ *
  * <p>Thread-safe.
  */
 public final class Ham {

@@ -23,9 +23,9 @@ import org.jham.mbean.ObjectNames;
  * <p>Like {@code ham_disconnect}, {@link #close()} is one disconnect, not an idempotent close:
  * call it once per connect (try-with-resources does).
  *
- * <p>When the transport reports that the connection failed (e.g. the HAM died and its Guardian took
- * over), calls fail with EBADF until the next connect, which closes the failed connection and opens
- * a new one for all its holders, keeping the count.
+ * <p>When the connection fails (e.g. the HAM died and its Guardian took over), calls fail with
+ * EBADF until the next connect, which lets go of the failed connection and opens a new one for all
+ * its holders, keeping the count. Idle connections are kept alive, so the HAM does not drop them.
  *
  * <p>Thread-safe.
  */
@@ -82,8 +82,7 @@ public final class HamConnection implements AutoCloseable {
             link = Link.open(n);
             node = n;
         } else if (l.isBroken()) {
-            // Close the failed connection before opening its replacement: never two at once. Its
-            // close failure is not reported: the connection had already failed.
+            // Let go of the failed connection before opening its replacement: never two at once.
             l.close(DisconnectMode.ABRUPT);
             link = Link.open(n);
             node = n;
@@ -100,11 +99,10 @@ public final class HamConnection implements AutoCloseable {
             return;
         }
         Link l = link;
-        boolean wasBroken = l.isBroken();
         link = null;
         // Closed while holding the monitor, so that a concurrent connect waits for it to finish.
         IOException failed = l.close(mode == null ? DisconnectMode.GRACEFUL : mode);
-        if (failed != null && !wasBroken) {
+        if (failed != null) {
             throw new HamException(Errno.EBADF, "closing the connection to " + key + " failed: "
                     + Remote.reason(failed), failed);
         }

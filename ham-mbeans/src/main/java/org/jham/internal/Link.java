@@ -33,16 +33,17 @@ import org.jham.mbean.ObjectNames;
  * inside this JVM. Every call made through {@link #mbeanServer()} is counted while in flight, so
  * that a graceful close can let those calls finish and refuse new ones.
  *
- * <p>OpenDMK's JMXMP client has no bound on its handshake and can block inside {@code close()}
- * (for instance while its own automatic reconnect hangs on a half-stopped server), so connecting
- * and closing run on a short-lived daemon thread and the caller waits at most the request timeout
- * (connect) or {@value #CLOSE_TIMEOUT_MS} ms (close); a thread still blocked after that is left to
- * end when the peer closes the socket. Running them on a daemon thread also makes the connector's
- * own threads daemons, so a client never keeps its JVM alive.
+ * <p>OpenDMK's JMXMP client has no bound on its handshake (a listener that accepts but never
+ * answers holds {@code connect()} forever) nor on {@code close()}, so both run on a short-lived
+ * daemon thread and the caller waits at most the request timeout (connect) or
+ * {@value #CLOSE_TIMEOUT_MS} ms (close); a thread still blocked after that is left to end when the
+ * peer closes the socket, and a connect that succeeds after its caller gave up is closed at once.
+ * A connection that has already failed is closed in the background, without waiting.
  *
- * <p>The transport reconnects by itself when the server drops an idle connection (the JMXMP server
- * closes connections idle for {@code jmx.remote.x.server.connection.timeout}, 2 minutes by
- * default): {@link #isBroken()} follows its FAILED / OPENED / CLOSED notifications.
+ * <p>A failed JMXMP connection stays failed ({@link Transport} keeps OpenDMK from reconnecting on
+ * its own, which can hang): {@link #isBroken()} turns true on the connector's FAILED or CLOSED
+ * notification, and the owner opens a new link. A keep-alive ({@value #KEEPALIVE_PROPERTY}) stops
+ * the server from dropping idle connections.
  *
  * <p>Thread-safe.
  */
@@ -52,6 +53,15 @@ public final class Link {
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
     /** The OpenDMK environment key of the request timeout (Long, ms); without it a call to a hung HAM waits forever. */
     static final String REQUEST_TIMEOUT_ENV = "jmx.remote.x.request.timeout";
+    /** System property: the keep-alive period in milliseconds (see {@link #DEFAULT_KEEPALIVE_MS}). */
+    public static final String KEEPALIVE_PROPERTY = "jham.keepalive.ms";
+    /**
+     * How often the client checks an idle connection, which also keeps the JMXMP server from
+     * dropping it: the server's {@code jmx.remote.x.server.connection.timeout} (2 minutes by
+     * default) must be longer.
+     */
+    public static final long DEFAULT_KEEPALIVE_MS = 30_000;
+    static final String KEEPALIVE_ENV = "jmx.remote.x.client.connection.check.period";
     /** The longest a caller waits for the connector to close. A normal JMXMP close takes ~100 ms. */
     public static final long CLOSE_TIMEOUT_MS = 5_000;
 
@@ -83,7 +93,7 @@ public final class Link {
      *                      credentials, EINVAL for a bad request timeout property
      */
     public static Link open(HamNode node) {
-        long timeout = configuredRequestTimeoutMs();
+        long timeout = positiveMs(REQUEST_TIMEOUT_PROPERTY, DEFAULT_REQUEST_TIMEOUT_MS);
         if (node.isLocal()) {
             MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
             if (platform.isRegistered(ObjectNames.HAM)) {
@@ -92,19 +102,21 @@ public final class Link {
         }
         Map<String, Object> env = new HashMap<>();
         env.put(REQUEST_TIMEOUT_ENV, timeout);
+        env.put(KEEPALIVE_ENV, positiveMs(KEEPALIVE_PROPERTY, DEFAULT_KEEPALIVE_MS));
         // The context class loader may be null (agents, some containers): name ours, which sees OpenDMK.
         env.put(JMXConnectorFactory.PROTOCOL_PROVIDER_CLASS_LOADER, Link.class.getClassLoader());
         AtomicBoolean broken = new AtomicBoolean();
         JMXConnector c = null;
         try {
+            if ("jmxmp".equals(node.url().getProtocol())) {
+                env.put(Transport.ENV_KEY, Transport.create(node.url().getHost(), node.url().getPort(),
+                        Link.class.getClassLoader()));
+            }
             c = JMXConnectorFactory.newJMXConnector(node.url(), env);
             c.addConnectionNotificationListener((Notification n, Object handback) -> {
                 String type = n.getType();
                 if (JMXConnectionNotification.FAILED.equals(type) || JMXConnectionNotification.CLOSED.equals(type)) {
                     broken.set(true);
-                } else if (JMXConnectionNotification.OPENED.equals(type)) {
-                    // The transport reconnected by itself after the server dropped an idle connection.
-                    broken.set(false);
                 }
             }, null, null);
             connect(c, env, timeout, "jham-connect " + node.key());
@@ -242,9 +254,14 @@ public final class Link {
     }
 
     static long configuredRequestTimeoutMs() {
-        String p = System.getProperty(REQUEST_TIMEOUT_PROPERTY);
+        return positiveMs(REQUEST_TIMEOUT_PROPERTY, DEFAULT_REQUEST_TIMEOUT_MS);
+    }
+
+    /** A positive number of milliseconds from a system property, or the default when unset. */
+    static long positiveMs(String property, long dflt) {
+        String p = System.getProperty(property);
         if (p == null || p.isBlank()) {
-            return DEFAULT_REQUEST_TIMEOUT_MS;
+            return dflt;
         }
         try {
             long v = Long.parseLong(p.trim());
@@ -254,7 +271,7 @@ public final class Link {
         } catch (NumberFormatException e) {
             // reported below, like a non-positive value
         }
-        throw new HamException(Errno.EINVAL, "system property " + REQUEST_TIMEOUT_PROPERTY + "='" + p
+        throw new HamException(Errno.EINVAL, "system property " + property + "='" + p
                 + "' is not a positive number of milliseconds");
     }
 
@@ -272,7 +289,7 @@ public final class Link {
         return tracked;
     }
 
-    /** True while the transport reports the connection failed (and not reopened) or closed. */
+    /** True once the transport reported the connection failed or closed; a link never recovers. */
     public boolean isBroken() {
         return broken.get();
     }
@@ -301,8 +318,8 @@ public final class Link {
             return null;
         }
         if (isBroken()) {
-            // The transport already failed, and its close may block behind its own reconnect attempt
-            // (e.g. to a half-stopped server): there is nothing to wait for.
+            // The transport already failed: closing it only releases resources (OpenDMK first waits
+            // about a second for a connected state that will not come), nothing to wait for.
             closeInBackground(connector, "jham-close " + node.key());
             return null;
         }

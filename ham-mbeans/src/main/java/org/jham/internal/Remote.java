@@ -69,7 +69,6 @@ public final class Remote {
             if (m.getDeclaringClass() == Object.class) {
                 return objectMethod(self, m, args, iface.getSimpleName() + "[" + name + " at " + where + "]");
             }
-            String what = m.getName() + " on " + name + " at " + where;
             try {
                 T mx = JMX.newMXBeanProxy(server.get(), name, iface);
                 return m.invoke(mx, args);
@@ -78,9 +77,9 @@ public final class Remote {
                 if (t instanceof VirtualMachineError) {
                     throw t;
                 }
-                throw map(what, t);
+                throw map(m.getName() + " on " + name + " at " + where, t);
             } catch (RuntimeException e) {
-                throw map(what, e);
+                throw map(m.getName() + " on " + name + " at " + where, e);
             }
         };
         return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, h));

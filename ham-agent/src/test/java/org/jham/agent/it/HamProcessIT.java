@@ -159,6 +159,28 @@ class HamProcessIT {
     }
 
     @Test
+    void agentLoadedIntoARunningJvmInstallsAHam() throws Exception {
+        Path agentState = Files.createTempDirectory("jham-agentmain");
+        String jar = Child.MODULE.resolve("target/ham-agent.jar").toString();
+        try (Child.Live host = new Child.Live(List.of(Child.JAVA, "-cp",
+                Child.MODULE.resolve("target/test-classes").toString(), "org.jham.agent.testing.SleepForever"))) {
+            pids.add(host.process.pid());
+            host.await("(sleeping)");
+            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(
+                    Long.toString(host.process.pid()));
+            try {
+                vm.loadAgent(jar, "port=0,statedir=" + agentState);
+            } finally {
+                vm.detach();
+            }
+            String agentNode = host.await("jham agent: HAM listening on service:jmx:jmxmp://(127\\.0\\.0\\.1:\\d+)");
+            Child.Result info = Child.run(List.of(Child.TOP.resolve("bin/hamctrl").toString(), "-node", agentNode,
+                    "cat", ".info"));
+            assertTrue(info.out().contains("Ham Pid : " + host.process.pid()), info.out());
+        }
+    }
+
+    @Test
     void badAgentOptionsLeaveTheHostRunning() throws Exception {
         String jar = Child.MODULE.resolve("target/ham-agent.jar").toString();
         try (Child.Live host = new Child.Live(List.of(Child.JAVA, "-javaagent:" + jar + "=port=banana",

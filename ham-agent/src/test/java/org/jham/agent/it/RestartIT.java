@@ -190,6 +190,45 @@ class RestartIT {
     }
 
     @Test
+    void executeActionRunsAQuotedCommandAndCondAnyMatchesEveryEvent() throws Exception {
+        Path dir = Files.createDirectories(t.stateDir.resolve("dir with space"));
+        Path made = dir.resolve("after death");
+        EntityHandle e = Ham.attach("worker", t.node, -1, "/bin/sleep 1000", 0);
+        ConditionHandle death = e.condition(CONDDEATH, "death", HREARMAFTERRESTART);
+        death.actionRestart("restart", "/bin/sleep 1000", HREARMAFTERRESTART);
+        // The guide's quoting: a quoted part is one argument, spaces and all; no shell is involved.
+        death.actionExecute("mark", "/usr/bin/touch '" + made + "'", HREARMAFTERRESTART);
+        e.condition(org.jham.HamConstants.CONDANY, "any", HREARMAFTERRESTART).actionLog("l", "anything", 0, 1,
+                HREARMAFTERRESTART);
+        long pid = t.awaitPid("worker", 0);
+
+        TestHam.kill(pid, "KILL");
+
+        Await.until("the execute action's file", () -> Files.exists(made));
+        t.awaitPid("worker", pid);
+        // CONDANY saw the death and then the restart.
+        Await.until("CONDANY twice", () -> t.condition("worker", "any").getTriggerCount() == 2);
+        assertEquals(1, t.firedCount("worker/any", "CONDDEATH"));
+        Await.until("CONDANY for CONDRESTART", () -> t.firedCount("worker/any", "CONDRESTART") == 1);
+    }
+
+    @Test
+    void failedExecuteIsRemovedAndBreakOnFailStopsTheList() {
+        EntityHandle e = Ham.attach("brittle", t.node, -1, "/bin/sleep 1000", org.jham.HamConstants.HENTITYKEEPONDEATH);
+        ConditionHandle death = e.condition(CONDDEATH, "death", org.jham.HamConstants.HCONDKEEPONEMPTY);
+        death.actionExecute("missing", "/no/such/tool", org.jham.HamConstants.HACTIONBREAKONFAIL);
+        death.actionLog("after", "never reached", 0, 1, 0);
+        long pid = t.awaitPid("brittle", 0);
+
+        TestHam.kill(pid, "KILL");
+
+        Await.until("the failed action removed", () -> t.condition("brittle", "death").getNumActions() == 1);
+        assertArrayEquals(new String[] {"after"}, t.condition("brittle", "death").getActionNames());
+        assertFalse(t.activityLine("never reached"));
+        assertTrue(t.activityContains("action failed: brittle/death/missing"));
+    }
+
+    @Test
     void failedRestartRemovesTheEntity() throws Exception {
         Path exe = Files.createTempFile(t.stateDir, "vanishing", ".sh");
         Files.writeString(exe, "#!/bin/sh\nexec /bin/sleep 1000\n");
