@@ -21,6 +21,7 @@ import org.jham.HamConstants;
 import org.jham.HamException;
 import org.jham.Names;
 import org.jham.agent.log.ActivityLog;
+import org.jham.agent.process.Child;
 import org.jham.agent.process.CommandLine;
 import org.jham.agent.process.ExitStatus;
 import org.jham.agent.process.ProcStat;
@@ -175,7 +176,7 @@ public final class Engine {
             if (e != null && !fill) {
                 throw new HamException(Errno.EEXIST, "entity '" + ename + "' already exists");
             }
-            Process child = argv == null ? null : launcher.start(argv, ename);
+            Child child = argv == null ? null : launcher.start(argv, ename);
             if (e == null) {
                 e = new EntityNode(ename, EntityType.ATTACHED, flags, clock.instant());
                 entities.put(ename, e);
@@ -493,7 +494,7 @@ public final class Engine {
                 return limit;
             }
         }
-        Process child = launcher.start(spec.argv(), e.name);
+        Child child = launcher.start(spec.argv(), e.name);
         List<Firing> firings;
         synchronized (lock) {
             if (entities.get(e.name) != e || e.generation != f.generation) {
@@ -549,10 +550,10 @@ public final class Engine {
         }
     }
 
-    private ProcessWatcher.Watch watchChild(EntityNode e, Process child) {
+    private ProcessWatcher.Watch watchChild(EntityNode e, Child child) {
         long gen = e.generation;
         String name = e.name;
-        return watcher.watchChild(child, st -> onDeath(name, gen, st));
+        return child.onExit(st -> onDeath(name, gen, st));
     }
 
     // ---------------------------------------------------------------- removal (under lock)

@@ -54,6 +54,7 @@ public final class HamServer {
     private final HamOptions options;
     private final ActivityLog log;
     private final ProcessWatcher watcher;
+    private final ProcessLauncher launcher;
     private final Engine engine;
     private final MBeanRegistry registry;
     private final JmxmpServer connector;
@@ -90,8 +91,8 @@ public final class HamServer {
         this.registry = new MBeanRegistry(mbeanServer);
         EngineConfig cfg = new EngineConfig(options.restartMax(), Duration.ofSeconds(options.restartWindowSeconds()),
                 EngineConfig.defaults().stopGrace());
-        this.engine = new Engine(cfg, log, new ProcessLauncher(stateDir.resolve("output")), watcher,
-                Clock.systemDefaultZone(), registry);
+        this.launcher = new ProcessLauncher(stateDir.resolve("output"), watcher);
+        this.engine = new Engine(cfg, log, launcher, watcher, Clock.systemDefaultZone(), registry);
         JmxmpServer cs;
         try {
             cs = JmxmpServer.start(mbeanServer, options.bind(), options.port());
@@ -104,7 +105,7 @@ public final class HamServer {
         writeFile(stateDir.resolve("ham.pid"), Long.toString(ProcessHandle.current().pid()));
         writeFile(stateDir.resolve("ham.address"), connector.address());
         log.log(1, "HAM started: pid " + ProcessHandle.current().pid() + " on " + connector.address()
-                + ", state directory " + stateDir);
+                + ", state directory " + stateDir + ", spawning with " + launcher.describe());
         engine.guardianStarted(guardian.start(this));
     }
 
@@ -166,7 +167,7 @@ public final class HamServer {
 
     private void closeQuietly() {
         RuntimeException first = null;
-        for (AutoCloseable c : new AutoCloseable[] {registry, connector, watcher, log}) {
+        for (AutoCloseable c : new AutoCloseable[] {registry, connector, launcher, watcher, log}) {
             if (c == null) {
                 continue;
             }

@@ -3,10 +3,11 @@ package org.jham.agent.process;
 import java.util.Set;
 
 /**
- * How a process ended. For children of the HAM the JDK reports {@code 128 + signal} for a death
- * by signal, so a child that calls {@code exit(139)} itself is indistinguishable from one killed
- * by SIGSEGV: jHAM judges any status in 129..192 as a death by that signal (documented in
- * docs/death-detection.md). For processes attached by pid the status is unknown.
+ * How a process ended. The native spawner reports the exact wait status. When the HAM spawns
+ * through the JDK instead, the JDK reports {@code 128 + signal} for a death by signal, so a child
+ * that calls {@code exit(139)} itself is indistinguishable from one killed by SIGSEGV: then any
+ * status in 129..192 is judged a death by that signal (docs/behaviour.md). For processes attached
+ * by pid the status is unknown.
  */
 public record ExitStatus(Kind kind, int code, int signal) {
 
@@ -26,6 +27,15 @@ public record ExitStatus(Kind kind, int code, int signal) {
             return new ExitStatus(Kind.SIGNALED, value, value - 128);
         }
         return new ExitStatus(Kind.EXITED, value, 0);
+    }
+
+    /** From a raw {@code waitpid} status: exact, unlike the JDK's exit value. */
+    public static ExitStatus fromWaitStatus(int raw) {
+        int signal = raw & 0x7f;
+        if (signal == 0) {
+            return new ExitStatus(Kind.EXITED, (raw >> 8) & 0xff, 0);
+        }
+        return new ExitStatus(Kind.SIGNALED, 128 + signal, signal);
     }
 
     public static ExitStatus unknown() {

@@ -5,22 +5,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.jham.Errno;
 import org.jham.HamException;
 
 /**
  * Starts processes for the HAM: a direct exec of an argv (no shell), stdin from /dev/null, stdout
  * and stderr appended to a per-entity file under the output directory (so children never write
- * into the HAM's own streams). Thread-safe.
+ * into the HAM's own streams). Uses the native spawner when it was built (fast, exact exit
+ * status), else the JDK; falls back to the JDK if the native spawner dies. Thread-safe.
  */
-public final class ProcessLauncher {
-    /** Set before the first launch: vfork+exec skips the jspawnhelper exec of the JDK default. */
+public final class ProcessLauncher implements AutoCloseable {
+    /** Set before the first JDK launch: vfork+exec skips the jspawnhelper exec of the JDK default. */
     public static final String LAUNCH_MECHANISM_PROPERTY = "jdk.lang.Process.launchMechanism";
 
     private final Path outputDir;
+    private final NativeSpawner nativeSpawner;
+    private final JdkSpawner jdk = new JdkSpawner();
 
-    public ProcessLauncher(Path outputDir) {
+    /**
+     * @param fallbackWatcher polls the native spawner's children should the spawner die
+     */
+    public ProcessLauncher(Path outputDir, ProcessWatcher fallbackWatcher) {
         this.outputDir = outputDir;
+        Optional<Path> helper = NativeSpawner.locate();
+        this.nativeSpawner = helper.map(h -> NativeSpawner.start(h, fallbackWatcher)).orElse(null);
     }
 
     /**
@@ -34,13 +43,22 @@ public final class ProcessLauncher {
         }
     }
 
+    /** Which spawner new processes go through now. */
+    public String describe() {
+        return spawner().describe();
+    }
+
+    private Spawner spawner() {
+        return nativeSpawner != null && !nativeSpawner.isBroken() ? nativeSpawner : jdk;
+    }
+
     /**
      * Starts {@code argv}, with output going to {@code <outputDir>/<outputName>.log}.
      *
      * @throws HamException ENOENT when the executable does not exist, EACCES when it cannot be
      *                      executed, EIO for any other failure to start
      */
-    public Process start(List<String> argv, String outputName) {
+    public Child start(List<String> argv, String outputName) {
         String exe = argv.get(0);
         File f = new File(exe);
         if (!f.exists()) {
@@ -49,16 +67,7 @@ public final class ProcessLauncher {
         if (f.isDirectory() || !f.canExecute()) {
             throw new HamException(Errno.EACCES, "cannot start '" + exe + "': not executable");
         }
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        File out = outputFile(outputName);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(out));
-        pb.redirectErrorStream(true);
-        try {
-            return pb.start();
-        } catch (IOException e) {
-            throw new HamException(Errno.EIO, "cannot start '" + exe + "': " + e.getMessage(), e);
-        }
+        return spawner().spawn(argv, outputFile(outputName));
     }
 
     private File outputFile(String outputName) {
@@ -79,5 +88,13 @@ public final class ProcessLauncher {
         }
         String s = b.toString();
         return s.startsWith(".") ? "_" + s : s;
+    }
+
+    @Override
+    public void close() {
+        if (nativeSpawner != null) {
+            nativeSpawner.close();
+        }
+        jdk.close();
     }
 }

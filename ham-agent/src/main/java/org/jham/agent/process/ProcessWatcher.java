@@ -6,15 +6,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Notices process deaths. Children of the HAM: a small waiter thread per child blocks in
- * {@link Process#waitFor()}, which the JDK's reaper wakes as soon as waitpid returns (the async
- * {@code onExit()} path costs an extra thread hand-off). Processes attached by pid: one shared
- * timer polls {@code /proc} (the JDK's own non-child polling backs off to seconds), treating
- * zombies and reused pids as dead. Callbacks run on the waiter or poller thread. Thread-safe.
+ * Notices the deaths of processes attached by pid (children of the HAM report their own ends,
+ * see {@link Child}): one shared timer polls {@code /proc} (the JDK's own non-child polling backs
+ * off to seconds), treating zombies and reused pids as dead. Callbacks run on the poller thread.
+ * Thread-safe.
  */
 public final class ProcessWatcher implements AutoCloseable {
     /** Cancels a watch. */
@@ -53,33 +51,6 @@ public final class ProcessWatcher implements AutoCloseable {
 
     public long pollMillis() {
         return pollMillis;
-    }
-
-    /** Watches a child of this JVM; {@code onDeath} runs once, on the child's waiter thread. */
-    public Watch watchChild(Process process, Consumer<ExitStatus> onDeath) {
-        AtomicBoolean cancelled = new AtomicBoolean();
-        Thread waiter = new Thread(null, () -> {
-            int value;
-            while (true) {
-                try {
-                    value = process.waitFor();
-                    break;
-                } catch (InterruptedException e) {
-                    if (cancelled.get()) {
-                        return;
-                    }
-                }
-            }
-            if (!cancelled.get()) {
-                deliver(onDeath, ExitStatus.fromJdkExitValue(value));
-            }
-        }, "ham-wait-" + process.pid(), 256 * 1024);
-        waiter.setDaemon(true);
-        waiter.start();
-        return () -> {
-            cancelled.set(true);
-            waiter.interrupt();
-        };
     }
 
     /**

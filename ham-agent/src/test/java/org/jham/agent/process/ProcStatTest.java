@@ -28,8 +28,9 @@ class ProcStatTest {
 
     @Test
     void zombieCountsAsDead() throws Exception {
-        // A shell whose child exits while the shell never reaps it leaves a zombie we can see.
-        Process sh = new ProcessBuilder("/bin/sh", "-c", "/bin/true & echo $!; exec /bin/sleep 60").start();
+        // A parent that never reaps its exited child keeps it a zombie (perl does not reap unless asked).
+        Process sh = new ProcessBuilder("/usr/bin/perl", "-e",
+                "$p = fork(); exit 0 unless $p; $| = 1; print \"$p\\n\"; sleep 60").start();
         try {
             long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(sh.getInputStream()))
                     .readLine().trim());

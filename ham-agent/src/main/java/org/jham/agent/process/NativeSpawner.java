@@ -1,0 +1,268 @@
+package org.jham.agent.process;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jham.Errno;
+import org.jham.HamException;
+
+/**
+ * Spawns through {@code ham-spawner} (src/main/c), a small C helper the HAM keeps as a child: it
+ * posix_spawns at once and waitpid()s every child, reporting the raw wait status (so a death by
+ * signal is told from an exit code). Exits are handed to one "ham-exit" thread, never run on the
+ * reader: a caller may hold the engine lock while it waits here for a spawn reply. If the helper
+ * dies, pending spawns fail, the children it had are watched by polling, and
+ * {@link #isBroken()} tells the launcher to fall back to the JDK. Thread-safe.
+ */
+final class NativeSpawner implements Spawner {
+    private static final char SEP = '\u001f';
+    private static final long REPLY_TIMEOUT_MS = 10_000;
+    /** Exits of children nobody watches yet (or ever: execute actions); bounded. */
+    private static final int EARLY_EXITS = 10_000;
+
+    private final Process helper;
+    private final OutputStream requests;
+    private final ProcessWatcher fallbackWatcher;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, CompletableFuture<Long>> pending = new ConcurrentHashMap<>();
+    private final Object exitsLock = new Object();
+    private final Map<Long, Consumer<ExitStatus>> listeners = new LinkedHashMap<>();
+    private final Map<Long, Integer> earlyExits = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
+            return size() > EARLY_EXITS;
+        }
+    };
+    private final ExecutorService exits = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ham-exit");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean broken;
+    private volatile boolean closing;
+
+    private NativeSpawner(Process helper, ProcessWatcher fallbackWatcher) {
+        this.helper = helper;
+        this.requests = helper.getOutputStream();
+        this.fallbackWatcher = fallbackWatcher;
+        Thread reader = new Thread(this::readReplies, "ham-spawner-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The helper built next to our classes ({@code target/native/ham-spawner}), or the {@code jham.spawner} path. */
+    static Optional<Path> locate() {
+        String configured = System.getProperty("jham.spawner");
+        if (configured != null) {
+            return configured.equals("jdk") ? Optional.empty() : Optional.of(Path.of(configured));
+        }
+        try {
+            Path code = Path.of(NativeSpawner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path candidate = code.getParent().resolve("native").resolve("ham-spawner");
+            return Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    static NativeSpawner start(Path executable, ProcessWatcher fallbackWatcher) {
+        try {
+            Process p = new ProcessBuilder(executable.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            return new NativeSpawner(p, fallbackWatcher);
+        } catch (IOException e) {
+            throw new HamException(Errno.EIO, "cannot start the native spawner " + executable + ": " + e.getMessage(), e);
+        }
+    }
+
+    boolean isBroken() {
+        return broken || !helper.isAlive();
+    }
+
+    @Override
+    public Child spawn(List<String> argv, File output) {
+        long id = ids.incrementAndGet();
+        CompletableFuture<Long> reply = new CompletableFuture<>();
+        pending.put(id, reply);
+        StringBuilder line = new StringBuilder().append('S').append(SEP).append(id).append(SEP).append(output.getPath());
+        for (String a : argv) {
+            if (a.indexOf('\n') >= 0 || a.indexOf(SEP) >= 0) {
+                pending.remove(id);
+                throw new HamException(Errno.EINVAL, "argument holds a newline or 0x1f: " + a);
+            }
+            line.append(SEP).append(a);
+        }
+        line.append('\n');
+        try {
+            synchronized (requests) {
+                requests.write(line.toString().getBytes(StandardCharsets.UTF_8));
+                requests.flush();
+            }
+            long pid = reply.get(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return new Child() {
+                public long pid() {
+                    return pid;
+                }
+
+                public ProcessWatcher.Watch onExit(Consumer<ExitStatus> onExit) {
+                    return watch(pid, onExit);
+                }
+            };
+        } catch (IOException | TimeoutException e) {
+            broken = true;
+            throw new HamException(Errno.EIO, "native spawner did not answer: " + e, e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof HamException ? (HamException) c : new HamException(Errno.EIO, String.valueOf(c), c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HamException(Errno.EIO, "interrupted while spawning " + argv.get(0));
+        } finally {
+            pending.remove(id);
+        }
+    }
+
+    private ProcessWatcher.Watch watch(long pid, Consumer<ExitStatus> onExit) {
+        Integer early;
+        synchronized (exitsLock) {
+            early = earlyExits.remove(pid);
+            if (early == null) {
+                listeners.put(pid, onExit);
+            }
+        }
+        if (early != null) {
+            int status = early;
+            exits.execute(() -> onExit.accept(ExitStatus.fromWaitStatus(status)));
+        }
+        return () -> {
+            synchronized (exitsLock) {
+                listeners.remove(pid, onExit);
+            }
+        };
+    }
+
+    private void readReplies() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(helper.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] f = line.split(String.valueOf(SEP));
+                if (f.length != 3) {
+                    continue;
+                }
+                switch (f[0]) {
+                    case "P":
+                        complete(Long.parseLong(f[1]), Long.parseLong(f[2]), null);
+                        break;
+                    case "E":
+                        complete(Long.parseLong(f[1]), 0, errnoOf(Integer.parseInt(f[2])));
+                        break;
+                    case "X":
+                        exited(Long.parseLong(f[1]), Integer.parseInt(f[2]));
+                        break;
+                    default:
+                        break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The helper is gone or garbled: handled below like an end of stream.
+        }
+        helperLost();
+    }
+
+    private void complete(long id, long pid, HamException failure) {
+        CompletableFuture<Long> f = pending.get(id);
+        if (f != null) {
+            if (failure == null) {
+                f.complete(pid);
+            } else {
+                f.completeExceptionally(failure);
+            }
+        }
+    }
+
+    private static HamException errnoOf(int errno) {
+        switch (errno) {
+            case 2:
+                return new HamException(Errno.ENOENT, "cannot start: no such file (errno 2)");
+            case 8:
+            case 13:
+                return new HamException(Errno.EACCES, "cannot start: not executable (errno " + errno + ")");
+            default:
+                return new HamException(Errno.EIO, "cannot start: posix_spawn errno " + errno);
+        }
+    }
+
+    private void exited(long pid, int status) {
+        Consumer<ExitStatus> l;
+        synchronized (exitsLock) {
+            l = listeners.remove(pid);
+            if (l == null) {
+                earlyExits.put(pid, status);
+            }
+        }
+        if (l != null) {
+            exits.execute(() -> l.accept(ExitStatus.fromWaitStatus(status)));
+        }
+    }
+
+    /** The helper died: nothing more will be reported by it, so its children are watched by polling. */
+    private void helperLost() {
+        broken = true;
+        if (closing) {
+            return;
+        }
+        for (CompletableFuture<Long> f : pending.values()) {
+            f.completeExceptionally(new HamException(Errno.EIO, "the native spawner exited"));
+        }
+        Map<Long, Consumer<ExitStatus>> orphans;
+        synchronized (exitsLock) {
+            orphans = new LinkedHashMap<>(listeners);
+            listeners.clear();
+        }
+        orphans.forEach((pid, l) -> {
+            java.util.OptionalLong st = ProcStat.liveStartTime(pid);
+            if (st.isPresent()) {
+                fallbackWatcher.watchPid(pid, st.getAsLong(), l);
+            } else {
+                exits.execute(() -> l.accept(ExitStatus.unknown()));
+            }
+        });
+    }
+
+    @Override
+    public String describe() {
+        return "native ham-spawner (pid " + helper.pid() + ")";
+    }
+
+    /** Closing our end of its stdin ends the helper; its children live on. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            requests.close();
+        } catch (IOException e) {
+            helper.destroy();
+        }
+        exits.shutdown();
+    }
+}
