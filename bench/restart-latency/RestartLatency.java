@@ -176,6 +176,7 @@ public final class RestartLatency {
             double[] others = new double[n];
             long[] gc0 = gcTotals(mbsc);
             sampleLoad(); // starts the per-cycle load accounting
+            Map<String, Long> threads0 = threadNs(hamPid);
             long ticks0 = cpuTicks(hamPid);
             long wall0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -188,6 +189,7 @@ public final class RestartLatency {
             }
             long wall1 = System.nanoTime();
             long ticks1 = cpuTicks(hamPid);
+            Map<String, Long> threads1 = threadNs(hamPid);
             long[] gc1 = gcTotals(mbsc);
             // Idle CPU after the measured kills (the JIT has settled; the last child lives on, no calls)
             double idleMsPerS = idleSeconds > 0 ? idleCpu(idleSeconds) : Double.NaN;
@@ -237,6 +239,8 @@ public final class RestartLatency {
                         ms(lat[idx[k]]), others[idx[k]]));
             }
             System.out.println("slowest kills: " + slow);
+            System.out.println("HAM CPU per restart by thread: "
+                    + cpuByThread(threads0, threads1, (ticks1 - ticks0) * 1_000_000_000L / clkTck, n));
             if (gc0 != null && gc1 != null) {
                 System.out.printf(Locale.ROOT, "HAM GC during the measured kills: %d collections, %d ms%n",
                         gc1[0] - gc0[0], gc1[1] - gc0[1]);
@@ -561,6 +565,31 @@ public final class RestartLatency {
     }
 
     String idleTop = "";
+
+    /**
+     * CPU per restart by thread name over the measured kills (digits folded, so the per-child
+     * threads add up); the CPU of threads that ended meanwhile is the rest of {@code totalNs}.
+     */
+    String cpuByThread(Map<String, Long> a, Map<String, Long> b, long totalNs, int restarts) {
+        Map<String, Long> byName = new HashMap<>();
+        long live = 0;
+        for (Map.Entry<String, Long> e : b.entrySet()) {
+            Long before = a.get(e.getKey());
+            long d = e.getValue() - (before == null ? 0 : before);
+            live += d;
+            byName.merge(threadName(hamPid, e.getKey()).replaceAll("[0-9]+", "N"), d, Long::sum);
+        }
+        // /proc/<pid>/stat keeps the time of ended threads (e.g. one waiter per child): the rest
+        long ended = Math.max(0, totalNs - live);
+        StringBuilder sb = new StringBuilder();
+        byName.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(8)
+                .forEach(e -> sb.append(sb.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "'%s' %.3f", e.getKey(), e.getValue() / 1e6 / restarts)));
+        sb.append(String.format(Locale.ROOT, ", threads that ended meanwhile ~%.3f (ms; the ended part is"
+                + " utime+stime minus the live threads, 10 ms tick resolution over the run)", ended / 1e6 / restarts));
+        return sb.toString();
+    }
 
     /** The thread's name as the kernel knows it (Java sets it, cut to 15 characters). */
     static String threadName(long pid, String tid) {

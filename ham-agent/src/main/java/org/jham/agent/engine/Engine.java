@@ -41,6 +41,8 @@ import org.jham.agent.process.ProcessWatcher;
 public final class Engine {
     private final Object lock = new Object();
     private final Map<String, EntityNode> entities = new LinkedHashMap<>();
+    /** Names whose attach is starting a process right now (outside the lock). */
+    private final java.util.Set<String> starting = new java.util.HashSet<>();
     private final EntityNode global;
     private final EngineConfig config;
     private final ActivityLog log;
@@ -171,12 +173,25 @@ public final class Engine {
         Views.EntityView view;
         synchronized (lock) {
             checkRunning();
-            EntityNode e = entities.get(ename);
-            boolean fill = e != null && (e.type == EntityType.PLACEHOLDER || !e.alive && e.lastDeath != null);
-            if (e != null && !fill) {
-                throw new HamException(Errno.EEXIST, "entity '" + ename + "' already exists");
+            checkAttachable(ename);
+            // Reserved while the process starts outside the lock (the spawner reports exits on a
+            // thread that takes this lock, so nobody may wait for it while holding the lock).
+            starting.add(ename);
+        }
+        Child child = null;
+        try {
+            child = argv == null ? null : launcher.start(argv, ename);
+        } finally {
+            if (child == null && argv != null) {
+                synchronized (lock) {
+                    starting.remove(ename);
+                }
             }
-            Child child = argv == null ? null : launcher.start(argv, ename);
+        }
+        synchronized (lock) {
+            starting.remove(ename);
+            EntityNode e = entities.get(ename);
+            boolean fill = e != null;
             if (e == null) {
                 e = new EntityNode(ename, EntityType.ATTACHED, flags, clock.instant());
                 entities.put(ename, e);
@@ -206,6 +221,15 @@ public final class Engine {
         return view;
     }
 
+    /** EEXIST unless the name is free, a placeholder, or an entity kept dead by HENTITYKEEPONDEATH. */
+    private void checkAttachable(String ename) {
+        EntityNode e = entities.get(ename);
+        boolean fillable = e != null && (e.type == EntityType.PLACEHOLDER || !e.alive && e.lastDeath != null);
+        if (e != null && !fillable || starting.contains(ename)) {
+            throw new HamException(Errno.EEXIST, "entity '" + ename + "' already exists");
+        }
+    }
+
     /** ham_entity: a placeholder that conditions and actions can be added to before any process. */
     public Views.EntityView placeholder(String ename, int flags) {
         Names.check("entity", ename);
@@ -213,7 +237,7 @@ public final class Engine {
         Flags.check(Flags.Kind.ENTITY, flags);
         synchronized (lock) {
             checkRunning();
-            if (entities.containsKey(ename)) {
+            if (entities.containsKey(ename) || starting.contains(ename)) {
                 throw new HamException(Errno.EEXIST, "entity '" + ename + "' already exists");
             }
             EntityNode e = new EntityNode(ename, EntityType.PLACEHOLDER, flags, clock.instant());

@@ -27,15 +27,16 @@ import org.jham.HamException;
 /**
  * Spawns through {@code ham-spawner} (src/main/c), a small C helper the HAM keeps as a child: it
  * posix_spawns at once and waitpid()s every child, reporting the raw wait status (so a death by
- * signal is told from an exit code). Exits are handed to one "ham-exit" thread, never run on the
- * reader: a caller may hold the engine lock while it waits here for a spawn reply. If the helper
+ * signal is told from an exit code). Exits are delivered on the reader thread itself, one thread
+ * hand-off less on the way to a restart: callers must therefore never wait for a spawn while
+ * holding a lock that an exit callback takes (the engine spawns outside its lock). If the helper
  * dies, pending spawns fail, the children it had are watched by polling, and
  * {@link #isBroken()} tells the launcher to fall back to the JDK. Thread-safe.
  */
 final class NativeSpawner implements Spawner {
     private static final char SEP = '\u001f';
     private static final long REPLY_TIMEOUT_MS = 10_000;
-    /** Exits of children nobody watches yet (or ever: execute actions); bounded. */
+    /** Exits of children nobody watches yet (or ever: execute actions); bounded. Delivered on "ham-exit". */
     private static final int EARLY_EXITS = 10_000;
 
     private final Process helper;
@@ -221,7 +222,12 @@ final class NativeSpawner implements Spawner {
             }
         }
         if (l != null) {
-            exits.execute(() -> l.accept(ExitStatus.fromWaitStatus(status)));
+            try {
+                l.accept(ExitStatus.fromWaitStatus(status));
+            } catch (RuntimeException e) {
+                // A failing callback is reported, and must not look like the helper's death.
+                fallbackWatcher.report(e);
+            }
         }
     }
 

@@ -83,6 +83,11 @@ public final class ProcessWatcher implements AutoCloseable {
         }
     }
 
+    /** Reports an internal failure of a death callback (to the activity log). */
+    public void report(Throwable t) {
+        errors.accept(t);
+    }
+
     /** One failing callback must not stop the sweep of the other pids or kill a waiter silently. */
     private void deliver(Consumer<ExitStatus> onDeath, ExitStatus status) {
         try {
