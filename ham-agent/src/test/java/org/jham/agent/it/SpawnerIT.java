@@ -1,0 +1,75 @@
+package org.jham.agent.it;
+
+import static org.jham.HamConstants.CONDABNORMALDEATH;
+import static org.jham.HamConstants.CONDDEATH;
+import static org.jham.HamConstants.HENTITYKEEPONDEATH;
+import static org.jham.HamConstants.HREARMAFTERRESTART;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jham.EntityHandle;
+import org.jham.Ham;
+import org.jham.agent.testing.Await;
+import org.jham.agent.testing.TestHam;
+import org.junit.jupiter.api.Test;
+
+/** How the HAM starts processes and hears of their ends: native spawner, its loss, the JDK fallback. */
+class SpawnerIT {
+
+    /** The spawner of the newest HAM in this JVM: the latest-started ham-spawner child. */
+    private static ProcessHandle newestSpawner() {
+        return ProcessHandle.current().children()
+                .filter(p -> p.info().command().orElse("").endsWith("ham-spawner"))
+                .max((x, y) -> x.info().startInstant().orElseThrow().compareTo(y.info().startInstant().orElseThrow()))
+                .orElseThrow(() -> new AssertionError("no ham-spawner child: was it built (gcc)?"));
+    }
+
+    @Test
+    void nativeSpawnerTellsAnExitCodeFromADeathBySignal() throws Exception {
+        try (TestHam t = new TestHam()) {
+            assertTrue(t.activityContains("spawning with native ham-spawner"), "the native spawner is in use");
+            // It ends at once: subscribe on a placeholder first, then let the attach fill it.
+            EntityHandle e = Ham.entity("exits139", t.node, HENTITYKEEPONDEATH);
+            e.condition(CONDABNORMALDEATH, "abnormal", 0);
+            e.condition(CONDDEATH, "death", 0);
+            Ham.attach("exits139", t.node, -1, "/bin/sh -c 'exit 139'", 0);
+            Await.until("its death", () -> t.condition("exits139", "death").getTriggerCount() == 1);
+            assertEquals("exit 139", t.entity("exits139").getLastExit());
+            assertEquals(0, t.condition("exits139", "abnormal").getTriggerCount(), "exit(139) is no SIGSEGV");
+        }
+    }
+
+    @Test
+    void theJdkSpawnerIsTheFallbackAndStillRestarts() throws Exception {
+        System.setProperty("jham.spawner", "jdk");
+        try (TestHam t = new TestHam()) {
+            assertTrue(t.activityContains("spawning with JDK ProcessBuilder"));
+            Ham.attach("viajdk", t.node, -1, "/bin/sleep 1000", 0).condition(CONDDEATH, "death", HREARMAFTERRESTART)
+                    .actionRestart("restart", "/bin/sleep 1000", HREARMAFTERRESTART);
+            long pid = t.awaitPid("viajdk", 0);
+            TestHam.kill(pid, "SEGV");
+            t.awaitPid("viajdk", pid);
+            assertEquals("signal 11 (SIGSEGV) abnormal", t.entity("viajdk").getLastExit());
+        } finally {
+            System.clearProperty("jham.spawner");
+        }
+    }
+
+    @Test
+    void childrenOfAKilledSpawnerAreStillWatchedAndRestarted() throws Exception {
+        try (TestHam t = new TestHam()) {
+            Ham.attach("orphan", t.node, -1, "/bin/sleep 1000", 0).condition(CONDDEATH, "death", HREARMAFTERRESTART)
+                    .actionRestart("restart", "/bin/sleep 1000", HREARMAFTERRESTART);
+            long pid = t.awaitPid("orphan", 0);
+            ProcessHandle newest = newestSpawner();
+            TestHam.kill(newest.pid(), "KILL");
+            Await.until("the spawner gone", () -> !newest.isAlive());
+
+            TestHam.kill(pid, "KILL");
+
+            long next = t.awaitPid("orphan", pid);
+            Await.until("Num Restarts 1", () -> t.entity("orphan").getNumRestarts() == 1);
+            assertTrue(ProcessHandle.of(next).map(ProcessHandle::isAlive).orElse(false));
+        }
+    }
+}
