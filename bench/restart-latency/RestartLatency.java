@@ -157,10 +157,11 @@ public final class RestartLatency {
             current = first.pid();
             Stamp cur = first;
             checkEntityPid(entity, cur.pid(), "initial start");
-            checkParent(cur.pid());
+            String starter = checkParent(cur.pid());
 
             System.out.printf(Locale.ROOT, "jHAM restart latency: entity '%s' started by the HAM as '%s'%n", ENTITY, line);
             System.out.printf(Locale.ROOT, "HAM: pid %d, %s%n", hamPid, jvm);
+            System.out.printf(Locale.ROOT, "the child's parent: %s%n", starter);
             System.out.printf(Locale.ROOT, "warm-up: %d unmeasured kills first; then N=%d measured; each child lives > %d ms%n",
                     warmup, n, liveNs / 1_000_000);
             System.out.flush();
@@ -419,7 +420,8 @@ public final class RestartLatency {
         }
     }
 
-    void checkParent(long pid) {
+    /** Checks who started the child; returns a description for the output. */
+    String checkParent(long pid) {
         Optional<ProcessHandle> parent = ProcessHandle.of(pid).flatMap(ProcessHandle::parent);
         long ppid = parent.map(ProcessHandle::pid).orElse(-1L);
         // The HAM starts children itself (JDK fallback) or through its native ham-spawner child.
@@ -429,6 +431,8 @@ public final class RestartLatency {
         if (ppid != hamPid && !viaSpawner) {
             problem("the child " + pid + " has parent " + ppid + ", neither the HAM " + hamPid + " nor its ham-spawner");
         }
+        return viaSpawner ? "the HAM's native ham-spawner (pid " + ppid + "; the JDK launch mechanism above is not used)"
+                : ppid == hamPid ? "the HAM JVM itself (JDK Process, launch mechanism above)" : "pid " + ppid;
     }
 
     /**
