@@ -11,6 +11,13 @@
  *   replies:  P <id> <pid>            spawned
  *             E <id> <errno>          spawn failed (errno of posix_spawn)
  *             X <pid> <wait status>   a child ended (raw status as waitpid returns it)
+ *   request:  A <pid> <token> <mode> <output file> <argv0> ...   arm a restart of child <pid>
+ *             U <pid>                                          disarm it
+ *   reply:    R <pid> <wait status> <token> <new pid>          <pid> ended and was restarted at once
+ * An armed child that ends (mode D: any death; mode A: only by a core-dump signal) is replaced
+ * the moment waitpid returns, before the HAM hears of it: the HAM arms a child only when its
+ * restart action heads its death list, so nothing would have run before it. A failed armed
+ * spawn is reported as a plain X, and the HAM then runs its lists as usual.
  * Children get /dev/null as stdin and their stdout/stderr appended to <output file>.
  * When stdin closes (the HAM died or stopped) the spawner exits; its children live on (they are
  * reparented to init), as processes the HAM started do when the HAM itself dies.
@@ -37,6 +44,19 @@ extern char **environ;
 static char inbuf[MAXLINE];
 static size_t inlen;
 
+/* Armed restarts: few (one per entity), so a small table searched linearly. */
+#define MAXARMED 4096
+struct armed {
+    pid_t pid;
+    char mode;
+    char *request; /* the A line, its separators turned into NULs */
+    char **argv;
+    char *token;
+    char *out;
+};
+static struct armed armed[MAXARMED];
+static int narmed;
+
 static void reply(const char *text, size_t len)
 {
     while (len > 0) {
@@ -51,26 +71,8 @@ static void reply(const char *text, size_t len)
     }
 }
 
-static void spawn_line(char *line)
+static int start(const char *out, char **argv, pid_t *pid)
 {
-    char *fields[MAXARGS + 3];
-    int nf = 0;
-    char *p = line;
-    fields[nf++] = p;
-    for (; *p; p++) {
-        if (*p == SEP) {
-            *p = '\0';
-            if (nf < MAXARGS + 2)
-                fields[nf++] = p + 1;
-        }
-    }
-    if (nf < 4 || strcmp(fields[0], "S") != 0)
-        return; /* not a request we know: ignore rather than guess */
-    const char *id = fields[1];
-    const char *out = fields[2];
-    char **argv = &fields[3];
-    fields[nf] = NULL;
-
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     posix_spawn_file_actions_init(&fa);
@@ -85,11 +87,108 @@ static void spawn_line(char *line)
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_USEVFORK);
-
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv, environ);
+    int rc = posix_spawn(pid, argv[0], &fa, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
+    return rc;
+}
+
+static int find_armed(pid_t pid)
+{
+    for (int i = 0; i < narmed; i++)
+        if (armed[i].pid == pid)
+            return i;
+    return -1;
+}
+
+static void disarm(int i)
+{
+    free(armed[i].request);
+    free(armed[i].argv);
+    armed[i] = armed[--narmed];
+}
+
+/* fields: A pid token mode out argv... (already split) */
+static void arm(char **fields, int nf, const char *line, size_t len)
+{
+    if (nf < 6)
+        return;
+    pid_t pid = (pid_t)atoi(fields[1]);
+    int i = find_armed(pid);
+    if (i >= 0)
+        disarm(i);
+    if (narmed == MAXARMED)
+        return;
+    struct armed *a = &armed[narmed];
+    a->request = malloc(len + 1);
+    a->argv = calloc((size_t)(nf - 5 + 1), sizeof(char *));
+    if (!a->request || !a->argv) {
+        free(a->request);
+        free(a->argv);
+        return;
+    }
+    memcpy(a->request, line, len + 1);
+    /* Re-point the fields into our own copy. */
+    char *f[MAXARGS + 3];
+    int n = 0;
+    char *p = a->request;
+    f[n++] = p;
+    for (size_t k = 0; k < len && n < nf; k++)
+        if (a->request[k] == '\0')
+            f[n++] = a->request + k + 1;
+    a->pid = pid;
+    a->token = f[2];
+    a->mode = f[3][0];
+    a->out = f[4];
+    for (int k = 5; k < nf; k++)
+        a->argv[k - 5] = f[k];
+    a->argv[nf - 5] = NULL;
+    narmed++;
+}
+
+static int core_signal(int sig)
+{
+    switch (sig) {
+    case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
+    case SIGFPE: case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void spawn_line(char *line, size_t len)
+{
+    char *fields[MAXARGS + 3];
+    int nf = 0;
+    char *p = line;
+    fields[nf++] = p;
+    for (; *p; p++) {
+        if (*p == SEP) {
+            *p = '\0';
+            if (nf < MAXARGS + 2)
+                fields[nf++] = p + 1;
+        }
+    }
+    if (strcmp(fields[0], "A") == 0) {
+        arm(fields, nf, line, len);
+        return;
+    }
+    if (strcmp(fields[0], "U") == 0 && nf >= 2) {
+        int i = find_armed((pid_t)atoi(fields[1]));
+        if (i >= 0)
+            disarm(i);
+        return;
+    }
+    if (nf < 4 || strcmp(fields[0], "S") != 0)
+        return; /* not a request we know: ignore rather than guess */
+    const char *id = fields[1];
+    const char *out = fields[2];
+    char **argv = &fields[3];
+    fields[nf] = NULL;
+
+    pid_t pid;
+    int rc = start(out, argv, &pid);
     char buf[128];
     int n = rc == 0 ? snprintf(buf, sizeof buf, "P%c%s%c%d\n", SEP, id, SEP, (int)pid)
                     : snprintf(buf, sizeof buf, "E%c%s%c%d\n", SEP, id, SEP, rc);
@@ -101,8 +200,19 @@ static void reap(void)
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        char buf[64];
-        int n = snprintf(buf, sizeof buf, "X%c%d%c%d\n", SEP, (int)pid, SEP, status);
+        char buf[160];
+        int n;
+        int i = find_armed(pid);
+        pid_t next;
+        if (i >= 0 && (armed[i].mode == 'D' || (WIFSIGNALED(status) && core_signal(WTERMSIG(status))))
+                && start(armed[i].out, armed[i].argv, &next) == 0) {
+            n = snprintf(buf, sizeof buf, "R%c%d%c%d%c%s%c%d\n", SEP, (int)pid, SEP, status, SEP, armed[i].token,
+                         SEP, (int)next);
+        } else {
+            n = snprintf(buf, sizeof buf, "X%c%d%c%d\n", SEP, (int)pid, SEP, status);
+        }
+        if (i >= 0)
+            disarm(i);
         reply(buf, (size_t)n);
     }
 }
@@ -143,14 +253,14 @@ int main(void)
                 return 0; /* stdin closed: the HAM is gone */
             }
             inlen += (size_t)n;
-            char *start = inbuf, *nl;
-            while ((nl = memchr(start, '\n', inbuf + inlen - start)) != NULL) {
+            char *begin = inbuf, *nl;
+            while ((nl = memchr(begin, '\n', inbuf + inlen - begin)) != NULL) {
                 *nl = '\0';
-                spawn_line(start);
-                start = nl + 1;
+                spawn_line(begin, (size_t)(nl - begin));
+                begin = nl + 1;
             }
-            inlen = (size_t)(inbuf + inlen - start);
-            memmove(inbuf, start, inlen);
+            inlen = (size_t)(inbuf + inlen - begin);
+            memmove(inbuf, begin, inlen);
             if (inlen == sizeof inbuf)
                 inlen = 0; /* a line longer than 1 MiB: drop it */
         }

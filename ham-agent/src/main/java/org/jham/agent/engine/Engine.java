@@ -87,6 +87,11 @@ public final class Engine {
         int numRestarts;
         String lastExit = "";
         ProcessWatcher.Watch watch;
+        /** The running instance when the HAM started it (it can be armed for a restart by its spawner). */
+        Child child;
+        /** The generation the spawner is armed to restart, or -1; with the line and mode it was armed with. */
+        long armedToken = -1;
+        String armedAs = "";
         final Map<String, ConditionNode> conditions = new LinkedHashMap<>();
         final ArrayDeque<Instant> recentRestarts = new ArrayDeque<>();
 
@@ -205,9 +210,12 @@ public final class Engine {
                 e.type = EntityType.STARTED;
                 e.startLine = line.trim();
                 e.pid = child.pid();
+                e.child = child;
                 e.watch = watchChild(e, child);
+                rearm(e);
             } else {
                 e.type = EntityType.ATTACHED;
+                e.child = null;
                 e.pid = pid;
                 long gen = e.generation;
                 e.watch = watcher.watchPid(pid, startTime, st -> onDeath(ename, gen, st));
@@ -298,6 +306,7 @@ public final class Engine {
         synchronized (lock) {
             ConditionNode c = requireCondition(ename, cname);
             removeConditionNode(c, "removed", true);
+            rearm(c.entity);
         }
     }
 
@@ -320,6 +329,7 @@ public final class Engine {
             ActionNode a = new ActionNode(c, aname, spec, flags);
             c.actions.put(aname, a);
             listener.actionAdded(c.entity.name, c.name, aname);
+            rearm(c.entity);
             log.log(2, "action added: " + path(a) + " " + spec.typeName() + " " + spec.detail());
             if ((flags & HamConstants.HACTIONDONOW) != 0) {
                 Views.Fired f = new Views.Fired(c.entity.name, c.name, path(c), c.type, c.type, c.entity.pid,
@@ -361,6 +371,7 @@ public final class Engine {
         synchronized (lock) {
             ActionNode a = requireAction(ename, cname, aname);
             removeActionNode(a, "removed", false);
+            rearm(a.condition.entity);
         }
     }
 
@@ -374,23 +385,7 @@ public final class Engine {
             if (e == null || e.generation != generation || !e.alive || stopping) {
                 return;
             }
-            e.alive = false;
-            e.watch = null;
-            e.lastDeath = clock.instant();
-            e.lastExit = status.toString();
-            log.log(1, "death: entity '" + ename + "' pid " + e.pid + " " + status);
-            firings = new ArrayList<>();
-            if (status.abnormal()) {
-                firings.addAll(collect(e, CONDABNORMALDEATH, status.toString()));
-            }
-            // CONDANY conditions already fired for the abnormal death must not fire twice.
-            for (Firing f : collect(e, CONDDEATH, status.toString())) {
-                boolean dup = f.condition.type == ConditionType.CONDANY
-                        && firings.stream().anyMatch(x -> x.condition == f.condition);
-                if (!dup) {
-                    firings.add(f);
-                }
-            }
+            firings = died(e, status);
             boolean restartPending = firings.stream().anyMatch(f -> f.subject == e
                     && f.actions.stream().anyMatch(a -> a.spec instanceof ActionSpec.Restart && a.enabled));
             if (!restartPending) {
@@ -398,6 +393,97 @@ public final class Engine {
             }
         }
         dispatch(firings);
+    }
+
+    /** The death bookkeeping and the death conditions it fires (under lock). */
+    private List<Firing> died(EntityNode e, ExitStatus status) {
+        e.alive = false;
+        e.watch = null;
+        e.armedToken = -1;
+        e.lastDeath = clock.instant();
+        e.lastExit = status.toString();
+        log.log(1, "death: entity '" + e.name + "' pid " + e.pid + " " + status);
+        List<Firing> firings = new ArrayList<>();
+        if (status.abnormal()) {
+            firings.addAll(collect(e, CONDABNORMALDEATH, status.toString()));
+        }
+        // CONDANY conditions already fired for the abnormal death must not fire twice.
+        for (Firing f : collect(e, CONDDEATH, status.toString())) {
+            boolean dup = f.condition.type == ConditionType.CONDANY
+                    && firings.stream().anyMatch(x -> x.condition == f.condition);
+            if (!dup) {
+                firings.add(f);
+            }
+        }
+        return firings;
+    }
+
+    /** A child of the HAM ended; its spawner may already have restarted it (an armed restart). */
+    private void onExit(String ename, long generation, Child.Exit exit) {
+        if (exit.replacement() == null) {
+            onDeath(ename, generation, exit.status());
+            return;
+        }
+        List<Firing> firings;
+        synchronized (lock) {
+            EntityNode e = entities.get(ename);
+            ActionNode restart = e == null ? null : restartActionOf(e);
+            if (e == null || e.generation != generation || exit.token() != generation || !e.alive || restart == null
+                    || stopping) {
+                log.log(1, "the spawner restarted '" + ename + "' after it was disarmed: pid "
+                        + exit.replacement().pid() + " runs unmonitored");
+                return;
+            }
+            firings = new ArrayList<>();
+            // The restart heads its list and is done: the rest of that list runs as usual.
+            for (Firing f : died(e, exit.status())) {
+                firings.add(f.condition != restart.condition ? f : new Firing(f.condition, f.subject, f.generation,
+                        f.event, f.actions.stream().filter(a -> a != restart).collect(java.util.stream.Collectors.toList()),
+                        f.fired));
+            }
+            restart.runs++;
+            firings.addAll(installRestart(e, exit.replacement(), ((ActionSpec.Restart) restart.spec).line()));
+        }
+        dispatch(firings);
+    }
+
+    /** The restart action of {@code e} (one at most, under a death condition), or null. */
+    private static ActionNode restartActionOf(EntityNode e) {
+        for (ConditionNode c : e.conditions.values()) {
+            for (ActionNode a : c.actions.values()) {
+                if (a.spec instanceof ActionSpec.Restart) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Keeps the spawner armed to restart {@code e} at once when that is what the HAM would do
+     * first: the restart action heads its death condition's list, it, its condition and the
+     * entity are enabled, the intensity window has room, and the instance is a child of the
+     * spawner. Called (under lock) after every change that can alter that.
+     */
+    private void rearm(EntityNode e) {
+        ActionNode restart = restartActionOf(e);
+        boolean armable = restart != null && e.enabled && e.alive && e.child != null && !stopping
+                && restart.enabled && restart.condition.enabled
+                && restart.condition.actions.values().iterator().next() == restart
+                && intensityExceeded(e) == null;
+        String as = armable ? restart.condition.type + " " + ((ActionSpec.Restart) restart.spec).line() : "";
+        if (armable && (e.armedToken != e.generation || !as.equals(e.armedAs))) {
+            boolean ok = launcher.armRestart(e.child, e.generation, restart.condition.type == CONDABNORMALDEATH,
+                    ((ActionSpec.Restart) restart.spec).argv(), e.name);
+            e.armedToken = ok ? e.generation : -1;
+            e.armedAs = ok ? as : "";
+        } else if (!armable && e.armedToken != -1) {
+            if (e.child != null) {
+                e.child.disarmRestart();
+            }
+            e.armedToken = -1;
+            e.armedAs = "";
+        }
     }
 
     private void diedWithoutRestart(EntityNode e) {
@@ -496,6 +582,7 @@ public final class Engine {
             log.log(2, "action failed: " + path(a) + ": " + failure);
             if (!a.cancelled && !RearmPolicy.keepActionAfterFailure(a.flags)) {
                 removeActionNode(a, "failed", true);
+                rearm(a.condition.entity);
             }
             if (a.spec instanceof ActionSpec.Restart) {
                 EntityNode e = entities.get(f.subject.name);
@@ -525,23 +612,30 @@ public final class Engine {
                 log.log(1, "entity '" + e.name + "' went away during its restart; new pid " + child.pid() + " is not monitored");
                 return null;
             }
-            Instant now = clock.instant();
-            long oldPid = e.pid;
-            e.generation++;
-            e.alive = true;
-            e.pid = child.pid();
-            e.type = EntityType.STARTED;
-            e.startLine = spec.line();
-            e.restarted = now;
-            e.numRestarts++;
-            e.recentRestarts.addLast(now);
-            e.watch = watchChild(e, child);
-            log.log(1, "restarted: entity '" + e.name + "' pid " + oldPid + " -> " + e.pid + " (restart " + e.numRestarts + ")");
-            prune(e);
-            firings = collect(e, CONDRESTART, "restarted as pid " + e.pid);
+            firings = installRestart(e, child, spec.line());
         }
         dispatch(firings);
         return null;
+    }
+
+    /** A new instance replaces a dead one: stats, pruning, arming; returns the CONDRESTART firings (under lock). */
+    private List<Firing> installRestart(EntityNode e, Child child, String line) {
+        Instant now = clock.instant();
+        long oldPid = e.pid;
+        e.generation++;
+        e.alive = true;
+        e.pid = child.pid();
+        e.child = child;
+        e.type = EntityType.STARTED;
+        e.startLine = line;
+        e.restarted = now;
+        e.numRestarts++;
+        e.recentRestarts.addLast(now);
+        e.watch = watchChild(e, child);
+        log.log(1, "restarted: entity '" + e.name + "' pid " + oldPid + " -> " + e.pid + " (restart " + e.numRestarts + ")");
+        prune(e);
+        rearm(e);
+        return collect(e, CONDRESTART, "restarted as pid " + e.pid);
     }
 
     private String intensityExceeded(EntityNode e) {
@@ -577,12 +671,16 @@ public final class Engine {
     private ProcessWatcher.Watch watchChild(EntityNode e, Child child) {
         long gen = e.generation;
         String name = e.name;
-        return child.onExit(st -> onDeath(name, gen, st));
+        return child.onExit(exit -> onExit(name, gen, exit));
     }
 
     // ---------------------------------------------------------------- removal (under lock)
 
     private void removeEntity(EntityNode e, String why) {
+        if (e.armedToken != -1 && e.child != null) {
+            e.child.disarmRestart();
+            e.armedToken = -1;
+        }
         if (e.watch != null) {
             e.watch.cancel();
             e.watch = null;

@@ -33,8 +33,8 @@ final class JdkSpawner implements Spawner {
                 return p.pid();
             }
 
-            public ProcessWatcher.Watch onExit(Consumer<ExitStatus> onExit) {
-                return watch(p, onExit);
+            public ProcessWatcher.Watch onExit(Consumer<Child.Exit> onExit) {
+                return watch(p, st -> onExit.accept(new Child.Exit(st, null, 0)));
             }
         };
     }

@@ -45,7 +45,7 @@ final class NativeSpawner implements Spawner {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Long>> pending = new ConcurrentHashMap<>();
     private final Object exitsLock = new Object();
-    private final Map<Long, Consumer<ExitStatus>> listeners = new LinkedHashMap<>();
+    private final Map<Long, Consumer<Child.Exit>> listeners = new LinkedHashMap<>();
     private final Map<Long, Integer> earlyExits = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -119,16 +119,7 @@ final class NativeSpawner implements Spawner {
                 requests.write(line.toString().getBytes(StandardCharsets.UTF_8));
                 requests.flush();
             }
-            long pid = reply.get(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            return new Child() {
-                public long pid() {
-                    return pid;
-                }
-
-                public ProcessWatcher.Watch onExit(Consumer<ExitStatus> onExit) {
-                    return watch(pid, onExit);
-                }
-            };
+            return new NativeChild(reply.get(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
         } catch (IOException | TimeoutException e) {
             broken = true;
             throw new HamException(Errno.EIO, "native spawner did not answer: " + e, e);
@@ -143,7 +134,59 @@ final class NativeSpawner implements Spawner {
         }
     }
 
-    private ProcessWatcher.Watch watch(long pid, Consumer<ExitStatus> onExit) {
+    /** A child of the helper: it can be armed for an immediate restart. */
+    private final class NativeChild implements Child {
+        private final long pid;
+
+        NativeChild(long pid) {
+            this.pid = pid;
+        }
+
+        public long pid() {
+            return pid;
+        }
+
+        public ProcessWatcher.Watch onExit(Consumer<Child.Exit> onExit) {
+            return watch(pid, onExit);
+        }
+
+        @Override
+        public boolean armRestart(long token, boolean abnormalOnly, List<String> argv, File output) {
+            StringBuilder line = new StringBuilder().append('A').append(SEP).append(pid).append(SEP).append(token)
+                    .append(SEP).append(abnormalOnly ? 'A' : 'D').append(SEP).append(output.getPath());
+            for (String a : argv) {
+                if (a.indexOf('\n') >= 0 || a.indexOf(SEP) >= 0) {
+                    return false;
+                }
+                line.append(SEP).append(a);
+            }
+            return send(line.append('\n').toString());
+        }
+
+        @Override
+        public void disarmRestart() {
+            send("U" + SEP + pid + "\n");
+        }
+    }
+
+    /** Writes one request line; false when the helper is gone. */
+    private boolean send(String line) {
+        if (isBroken()) {
+            return false;
+        }
+        try {
+            synchronized (requests) {
+                requests.write(line.getBytes(StandardCharsets.UTF_8));
+                requests.flush();
+            }
+            return true;
+        } catch (IOException e) {
+            broken = true;
+            return false;
+        }
+    }
+
+    private ProcessWatcher.Watch watch(long pid, Consumer<Child.Exit> onExit) {
         Integer early;
         synchronized (exitsLock) {
             early = earlyExits.remove(pid);
@@ -153,7 +196,7 @@ final class NativeSpawner implements Spawner {
         }
         if (early != null) {
             int status = early;
-            exits.execute(() -> onExit.accept(ExitStatus.fromWaitStatus(status)));
+            exits.execute(() -> onExit.accept(new Child.Exit(ExitStatus.fromWaitStatus(status), null, 0)));
         }
         return () -> {
             synchronized (exitsLock) {
@@ -167,6 +210,11 @@ final class NativeSpawner implements Spawner {
             String line;
             while ((line = in.readLine()) != null) {
                 String[] f = line.split(String.valueOf(SEP));
+                if (f[0].equals("R") && f.length == 5) {
+                    exited(Long.parseLong(f[1]), Integer.parseInt(f[2]),
+                            new NativeChild(Long.parseLong(f[4])), Long.parseLong(f[3]));
+                    continue;
+                }
                 if (f.length != 3) {
                     continue;
                 }
@@ -178,7 +226,7 @@ final class NativeSpawner implements Spawner {
                         complete(Long.parseLong(f[1]), 0, errnoOf(Integer.parseInt(f[2])));
                         break;
                     case "X":
-                        exited(Long.parseLong(f[1]), Integer.parseInt(f[2]));
+                        exited(Long.parseLong(f[1]), Integer.parseInt(f[2]), null, 0);
                         break;
                     default:
                         break;
@@ -213,17 +261,17 @@ final class NativeSpawner implements Spawner {
         }
     }
 
-    private void exited(long pid, int status) {
-        Consumer<ExitStatus> l;
+    private void exited(long pid, int status, Child replacement, long token) {
+        Consumer<Child.Exit> l;
         synchronized (exitsLock) {
             l = listeners.remove(pid);
-            if (l == null) {
+            if (l == null && replacement == null) {
                 earlyExits.put(pid, status);
             }
         }
         if (l != null) {
             try {
-                l.accept(ExitStatus.fromWaitStatus(status));
+                l.accept(new Child.Exit(ExitStatus.fromWaitStatus(status), replacement, token));
             } catch (RuntimeException e) {
                 // A failing callback is reported, and must not look like the helper's death.
                 fallbackWatcher.report(e);
@@ -240,7 +288,7 @@ final class NativeSpawner implements Spawner {
         for (CompletableFuture<Long> f : pending.values()) {
             f.completeExceptionally(new HamException(Errno.EIO, "the native spawner exited"));
         }
-        Map<Long, Consumer<ExitStatus>> orphans;
+        Map<Long, Consumer<Child.Exit>> orphans;
         synchronized (exitsLock) {
             orphans = new LinkedHashMap<>(listeners);
             listeners.clear();
@@ -248,9 +296,9 @@ final class NativeSpawner implements Spawner {
         orphans.forEach((pid, l) -> {
             java.util.OptionalLong st = ProcStat.liveStartTime(pid);
             if (st.isPresent()) {
-                fallbackWatcher.watchPid(pid, st.getAsLong(), l);
+                fallbackWatcher.watchPid(pid, st.getAsLong(), s -> l.accept(new Child.Exit(s, null, 0)));
             } else {
-                exits.execute(() -> l.accept(ExitStatus.unknown()));
+                exits.execute(() -> l.accept(new Child.Exit(ExitStatus.unknown(), null, 0)));
             }
         });
     }

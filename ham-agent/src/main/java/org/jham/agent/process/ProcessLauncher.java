@@ -70,6 +70,15 @@ public final class ProcessLauncher implements AutoCloseable {
         return spawner().spawn(argv, outputFile(outputName));
     }
 
+    /**
+     * Arms {@code child} to be restarted with {@code argv} by its spawner the moment it ends.
+     *
+     * @return false when its spawner cannot (then the HAM restarts it itself)
+     */
+    public boolean armRestart(Child child, long token, boolean abnormalOnly, List<String> argv, String outputName) {
+        return child.armRestart(token, abnormalOnly, argv, outputFile(outputName));
+    }
+
     private File outputFile(String outputName) {
         try {
             Files.createDirectories(outputDir);

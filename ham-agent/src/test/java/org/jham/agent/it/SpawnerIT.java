@@ -7,6 +7,8 @@ import static org.jham.HamConstants.HREARMAFTERRESTART;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import org.jham.ConditionHandle;
 import org.jham.EntityHandle;
 import org.jham.Ham;
 import org.jham.agent.testing.Await;
@@ -37,6 +39,53 @@ class SpawnerIT {
             assertEquals("exit 139", t.entity("exits139").getLastExit());
             assertEquals(0, t.condition("exits139", "abnormal").getTriggerCount(), "exit(139) is no SIGSEGV");
         }
+    }
+
+    @Test
+    void aRestartBehindAnotherActionIsRunByTheHamAfterIt() throws Exception {
+        try (TestHam t = new TestHam()) {
+            EntityHandle e = Ham.attach("ordered", t.node, -1, "/bin/sleep 1000", 0);
+            ConditionHandle death = e.condition(CONDDEATH, "death", HREARMAFTERRESTART);
+            death.actionLog("first", "logged before the restart", 0, 1, HREARMAFTERRESTART);
+            death.actionRestart("restart", "/bin/sleep 1000", HREARMAFTERRESTART);
+            long pid = t.awaitPid("ordered", 0);
+
+            TestHam.kill(pid, "KILL");
+
+            t.awaitPid("ordered", pid);
+            Await.until("the log action", () -> t.activityLine("logged before the restart"));
+            List<String> lines = List.of(t.ham().getRecentActivity());
+            int logged = indexOf(lines, "logged before the restart");
+            int restarted = indexOf(lines, "restarted: entity 'ordered'");
+            assertTrue(logged >= 0 && restarted > logged, "the list ran in order: " + lines);
+        }
+    }
+
+    @Test
+    void aDetachedProcessIsNotRestartedByTheSpawner() throws Exception {
+        try (TestHam t = new TestHam()) {
+            Ham.attach("leaving", t.node, -1, "/bin/sleep 1002", 0).condition(CONDDEATH, "death", HREARMAFTERRESTART)
+                    .actionRestart("restart", "/bin/sleep 1002", HREARMAFTERRESTART);
+            long pid = t.awaitPid("leaving", 0);
+            Ham.detachName(t.node, "leaving", 0);
+
+            TestHam.kill(pid, "KILL");
+
+            // The spawner restarts an armed child in the same step as it reaps it: once the pid is
+            // gone from /proc, a replacement would already exist.
+            Await.until("the killed process reaped", () -> ProcessHandle.of(pid).isEmpty());
+            assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("")
+                    .equals("/bin/sleep 1002")), "nothing restarted the detached process");
+        }
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
