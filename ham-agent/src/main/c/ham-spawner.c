@@ -238,17 +238,13 @@ int main(void)
                 continue;
             return 2;
         }
-        if (pfd[1].revents & POLLIN) {
-            struct signalfd_siginfo si;
-            while (read(sfd, &si, sizeof si) == sizeof si)
-                ; /* drain: one waitpid loop reaps every child that ended */
-            reap();
-        }
+        /* Requests first: a disarm sent before a child died must win over its restart. */
         if (pfd[0].revents & (POLLIN | POLLHUP)) {
             ssize_t n = read(0, inbuf + inlen, sizeof inbuf - inlen);
             if (n <= 0) {
                 if (n < 0 && errno == EINTR)
                     continue;
+                narmed = 0; /* the HAM is gone: nobody to tell of a restart, so none happens */
                 reap();
                 return 0; /* stdin closed: the HAM is gone */
             }
@@ -263,6 +259,12 @@ int main(void)
             memmove(inbuf, begin, inlen);
             if (inlen == sizeof inbuf)
                 inlen = 0; /* a line longer than 1 MiB: drop it */
+        }
+        if (pfd[1].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) == sizeof si)
+                ; /* drain: one waitpid loop reaps every child that ended */
+            reap();
         }
     }
 }

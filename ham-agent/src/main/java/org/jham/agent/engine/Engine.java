@@ -880,6 +880,8 @@ public final class Engine {
             }
             stopping = true;
             for (EntityNode e : entities.values()) {
+                // A stopped HAM restarts nothing: its monitored processes just keep running.
+                rearm(e);
                 if (e.watch != null) {
                     e.watch.cancel();
                     e.watch = null;
