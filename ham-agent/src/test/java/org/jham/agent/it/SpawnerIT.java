@@ -79,6 +79,23 @@ class SpawnerIT {
         }
     }
 
+    @Test
+    void afterStopAMonitoredProcessThatDiesIsNotRestarted() throws Exception {
+        try (TestHam t = new TestHam()) {
+            Ham.attach("kept", t.node, -1, "/bin/sleep 1003", 0).condition(CONDDEATH, "death", HREARMAFTERRESTART)
+                    .actionRestart("restart", "/bin/sleep 1003", HREARMAFTERRESTART);
+            long pid = t.awaitPid("kept", 0);
+            t.server.stop(false);
+            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "it outlives the HAM");
+
+            TestHam.kill(pid, "KILL");
+
+            Await.until("the killed process gone or a zombie", () -> org.jham.agent.process.ProcStat.liveStartTime(pid).isEmpty());
+            assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("")
+                    .equals("/bin/sleep 1003")), "a stopped HAM restarted nothing");
+        }
+    }
+
     private static int indexOf(List<String> lines, String text) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(text)) {
