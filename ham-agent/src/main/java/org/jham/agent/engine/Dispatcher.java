@@ -58,10 +58,6 @@ final class Dispatcher {
         }
     }
 
-    int threadCount() {
-        return 2 + independent.size();
-    }
-
     /** Graceful: lets queued and running lists finish within {@code graceMillis}; abrupt: cancels. */
     void shutdown(boolean abrupt, long graceMillis) {
         shutdown = true;

@@ -891,15 +891,4 @@ public final class Engine {
         log.log(1, "HAM stopping (" + (abrupt ? "abrupt" : "graceful") + ")");
         dispatcher.shutdown(abrupt, config.stopGrace().toMillis());
     }
-
-    public boolean isStopping() {
-        synchronized (lock) {
-            return stopping;
-        }
-    }
-
-    /** Lane threads now running (NOWAIT + OTHER + one per independent condition that fired). */
-    public int laneThreads() {
-        return dispatcher.threadCount();
-    }
 }

@@ -97,7 +97,7 @@ public final class HamServer {
         try {
             cs = JmxmpServer.start(mbeanServer, options.bind(), options.port());
         } catch (RuntimeException e) {
-            closeQuietly();
+            closeAll();
             throw e;
         }
         this.connector = cs;
@@ -160,12 +160,13 @@ public final class HamServer {
             engine.shutdown(abrupt);
             log.log(1, "HAM stopped");
         } finally {
-            closeQuietly();
+            closeAll();
             stopped.countDown();
         }
     }
 
-    private void closeQuietly() {
+    /** Closes every part even when one fails; throws the first failure after all were tried. */
+    private void closeAll() {
         RuntimeException first = null;
         for (AutoCloseable c : new AutoCloseable[] {registry, connector, launcher, watcher, log}) {
             if (c == null) {
