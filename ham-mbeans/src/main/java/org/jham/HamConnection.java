@@ -122,8 +122,11 @@ public final class HamConnection implements AutoCloseable {
         return l != null && l.isBroken();
     }
 
-    /** An error-mapping MXBean proxy that uses the connection open at each call. */
-    <T> T proxy(Class<T> iface, ObjectName name) {
+    /**
+     * An MXBean proxy for any jHAM MBean whose calls fail only with {@link HamException} (errno
+     * mapped as everywhere in the library); it uses the connection open at each call.
+     */
+    public <T> T proxy(Class<T> iface, ObjectName name) {
         return Remote.proxy(iface, name, () -> current().mbeanServer(), key);
     }
 

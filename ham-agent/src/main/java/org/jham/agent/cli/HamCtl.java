@@ -4,8 +4,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.management.JMX;
-import javax.management.MBeanServerConnection;
 import org.jham.ActionHandle;
 import org.jham.ConditionHandle;
 import org.jham.ConditionType;
@@ -230,21 +228,20 @@ public final class HamCtl {
     }
 
     private void ls(HamConnection c, Path p) {
-        MBeanServerConnection s = c.mbeanServer();
         out.println(".info");
         if (p.isTop()) {
             for (String e : c.ham().getEntityNames()) {
                 out.println(e);
             }
-            if (entity(s, null).getConditionNames().length > 0) {
+            if (entity(c, null).getConditionNames().length > 0) {
                 out.println(ObjectNames.GLOBAL_ENTITY);
             }
         } else if (p.condition == null) {
-            for (String cn : entity(s, p.entity).getConditionNames()) {
+            for (String cn : entity(c, p.entity).getConditionNames()) {
                 out.println(cn);
             }
         } else if (p.action == null) {
-            for (String an : condition(s, p.entity, p.condition).getActionNames()) {
+            for (String an : condition(c, p.entity, p.condition).getActionNames()) {
                 out.println(an);
             }
         } else {
@@ -253,26 +250,20 @@ public final class HamCtl {
     }
 
     private String cat(HamConnection c, Path p) {
-        MBeanServerConnection s = c.mbeanServer();
-        try {
-            if (p.isTop()) {
-                return c.ham().getInfo();
-            }
-            if (p.condition == null) {
-                return entity(s, p.entity).getInfo();
-            }
-            if (p.action == null) {
-                return condition(s, p.entity, p.condition).getInfo();
-            }
-            return JMX.newMXBeanProxy(s, ObjectNames.action(p.entity, p.condition, p.action), ActionMXBean.class).getInfo();
-        } catch (RuntimeException e) {
-            throw HamException.fromWire(unwrap(e));
+        if (p.isTop()) {
+            return c.ham().getInfo();
         }
+        if (p.condition == null) {
+            return entity(c, p.entity).getInfo();
+        }
+        if (p.action == null) {
+            return condition(c, p.entity, p.condition).getInfo();
+        }
+        return c.proxy(ActionMXBean.class, ObjectNames.action(p.entity, p.condition, p.action)).getInfo();
     }
 
     /** Every level's .info, top first, in tree order: what a Guardian takeover must preserve. */
     private void dump(HamConnection c) {
-        MBeanServerConnection s = c.mbeanServer();
         HamMXBean ham = c.ham();
         out.println("== .info");
         out.print(ham.getInfo());
@@ -282,11 +273,11 @@ public final class HamCtl {
             Path ep = new Path(e.equals(ObjectNames.GLOBAL_ENTITY) ? null : e, null, null);
             out.println("== " + ep + "/.info");
             out.print(cat(c, ep));
-            for (String cn : entity(s, ep.entity).getConditionNames()) {
+            for (String cn : entity(c, ep.entity).getConditionNames()) {
                 Path cp = new Path(ep.entity, cn, null);
                 out.println("== " + cp + "/.info");
                 out.print(cat(c, cp));
-                for (String an : condition(s, ep.entity, cn).getActionNames()) {
+                for (String an : condition(c, ep.entity, cn).getActionNames()) {
                     Path ap = new Path(ep.entity, cn, an);
                     out.println("== " + ap);
                     out.print(cat(c, ap));
@@ -295,23 +286,12 @@ public final class HamCtl {
         }
     }
 
-    private static EntityMXBean entity(MBeanServerConnection s, String ename) {
-        return JMX.newMXBeanProxy(s, ObjectNames.entity(ename), EntityMXBean.class);
+    private static EntityMXBean entity(HamConnection c, String ename) {
+        return c.proxy(EntityMXBean.class, ObjectNames.entity(ename));
     }
 
-    private static ConditionMXBean condition(MBeanServerConnection s, String ename, String cname) {
-        return JMX.newMXBeanProxy(s, ObjectNames.condition(ename, cname), ConditionMXBean.class);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof java.lang.reflect.UndeclaredThrowableException || t instanceof javax.management.JMRuntimeException
-                || t instanceof javax.management.MBeanException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        if (t instanceof javax.management.InstanceNotFoundException) {
-            return new HamException(Errno.ENOENT, "no such object: " + t.getMessage());
-        }
-        return t;
+    private static ConditionMXBean condition(HamConnection c, String ename, String cname) {
+        return c.proxy(ConditionMXBean.class, ObjectNames.condition(ename, cname));
     }
 
     private static String globalOrName(String ename) {

@@ -48,17 +48,17 @@ final class EntityBean implements EntityMXBean {
 
     @Override
     public String getCreated() {
-        return Wire.stamp(view().created());
+        return InfoText.stamp(view().created());
     }
 
     @Override
     public String getLastDeath() {
-        return Wire.stamp(view().lastDeath());
+        return InfoText.stamp(view().lastDeath());
     }
 
     @Override
     public String getRestarted() {
-        return Wire.stamp(view().restarted());
+        return InfoText.stamp(view().restarted());
     }
 
     @Override

@@ -33,8 +33,4 @@ final class Wire {
     static String[] array(java.util.List<String> list) {
         return list.toArray(new String[0]);
     }
-
-    static String stamp(java.time.Instant t) {
-        return org.jham.agent.engine.InfoText.stamp(t);
-    }
 }

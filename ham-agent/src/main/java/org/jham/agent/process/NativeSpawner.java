@@ -105,22 +105,16 @@ final class NativeSpawner implements Spawner {
         long id = ids.incrementAndGet();
         CompletableFuture<Long> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        StringBuilder line = new StringBuilder().append('S').append(SEP).append(id).append(SEP).append(output.getPath());
-        for (String a : argv) {
-            if (a.indexOf('\n') >= 0 || a.indexOf(SEP) >= 0) {
-                pending.remove(id);
-                throw new HamException(Errno.EINVAL, "argument holds a newline or 0x1f: " + a);
-            }
-            line.append(SEP).append(a);
-        }
-        line.append('\n');
+        String line = request("S" + SEP + id + SEP + output.getPath(), argv);
         try {
-            synchronized (requests) {
-                requests.write(line.toString().getBytes(StandardCharsets.UTF_8));
-                requests.flush();
+            if (line == null) {
+                throw new HamException(Errno.EINVAL, "an argument holds a newline or 0x1f: " + argv);
+            }
+            if (!send(line)) {
+                throw new HamException(Errno.EIO, "the native spawner is gone");
             }
             return new NativeChild(reply.get(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
-        } catch (IOException | TimeoutException e) {
+        } catch (TimeoutException e) {
             broken = true;
             throw new HamException(Errno.EIO, "native spawner did not answer: " + e, e);
         } catch (ExecutionException e) {
@@ -152,21 +146,27 @@ final class NativeSpawner implements Spawner {
 
         @Override
         public boolean armRestart(long token, boolean abnormalOnly, List<String> argv, File output) {
-            StringBuilder line = new StringBuilder().append('A').append(SEP).append(pid).append(SEP).append(token)
-                    .append(SEP).append(abnormalOnly ? 'A' : 'D').append(SEP).append(output.getPath());
-            for (String a : argv) {
-                if (a.indexOf('\n') >= 0 || a.indexOf(SEP) >= 0) {
-                    return false;
-                }
-                line.append(SEP).append(a);
-            }
-            return send(line.append('\n').toString());
+            String line = request("A" + SEP + pid + SEP + token + SEP + (abnormalOnly ? 'A' : 'D') + SEP + output.getPath(),
+                    argv);
+            return line != null && send(line);
         }
 
         @Override
         public void disarmRestart() {
             send("U" + SEP + pid + "\n");
         }
+    }
+
+    /** A request line: its head fields, then argv; null when an argument cannot travel (newline, 0x1f). */
+    private static String request(String head, List<String> argv) {
+        StringBuilder line = new StringBuilder(head);
+        for (String a : argv) {
+            if (a.indexOf('\n') >= 0 || a.indexOf(SEP) >= 0) {
+                return null;
+            }
+            line.append(SEP).append(a);
+        }
+        return line.append('\n').toString();
     }
 
     /** Writes one request line; false when the helper is gone. */

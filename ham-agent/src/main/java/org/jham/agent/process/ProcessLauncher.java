@@ -28,6 +28,12 @@ public final class ProcessLauncher implements AutoCloseable {
      */
     public ProcessLauncher(Path outputDir, ProcessWatcher fallbackWatcher) {
         this.outputDir = outputDir;
+        try {
+            // Once, here: not on the restart path, which also runs under the engine lock.
+            Files.createDirectories(outputDir);
+        } catch (IOException e) {
+            throw new HamException(Errno.EIO, "cannot create output directory " + outputDir + ": " + e.getMessage(), e);
+        }
         Optional<Path> helper = NativeSpawner.locate();
         this.nativeSpawner = helper.map(h -> NativeSpawner.start(h, fallbackWatcher)).orElse(null);
     }
@@ -80,11 +86,6 @@ public final class ProcessLauncher implements AutoCloseable {
     }
 
     private File outputFile(String outputName) {
-        try {
-            Files.createDirectories(outputDir);
-        } catch (IOException e) {
-            throw new HamException(Errno.EIO, "cannot create output directory " + outputDir + ": " + e.getMessage(), e);
-        }
         return outputDir.resolve(sanitize(outputName) + ".log").toFile();
     }
 
