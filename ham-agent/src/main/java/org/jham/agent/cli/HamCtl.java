@@ -227,26 +227,23 @@ public final class HamCtl {
         }
     }
 
+    /** Lists a level; nothing is printed unless the whole listing could be read. */
     private void ls(HamConnection c, Path p) {
-        out.println(".info");
+        List<String> names = new ArrayList<>();
         if (p.isTop()) {
-            for (String e : c.ham().getEntityNames()) {
-                out.println(e);
-            }
+            names.addAll(Arrays.asList(c.ham().getEntityNames()));
             if (entity(c, null).getConditionNames().length > 0) {
-                out.println(ObjectNames.GLOBAL_ENTITY);
+                names.add(ObjectNames.GLOBAL_ENTITY);
             }
         } else if (p.condition == null) {
-            for (String cn : entity(c, p.entity).getConditionNames()) {
-                out.println(cn);
-            }
+            names.addAll(Arrays.asList(entity(c, p.entity).getConditionNames()));
         } else if (p.action == null) {
-            for (String an : condition(c, p.entity, p.condition).getActionNames()) {
-                out.println(an);
-            }
+            names.addAll(Arrays.asList(condition(c, p.entity, p.condition).getActionNames()));
         } else {
             throw new HamException(Errno.EINVAL, "'" + p + "' is an action (a file): use cat");
         }
+        out.println(".info");
+        names.forEach(out::println);
     }
 
     private String cat(HamConnection c, Path p) {

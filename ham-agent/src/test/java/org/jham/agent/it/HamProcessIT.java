@@ -93,6 +93,9 @@ class HamProcessIT {
         assertEquals(1, dup.status());
         assertTrue(dup.out().contains("EEXIST: entity 'web' already exists"), dup.out());
         assertEquals(2, hamctrl("condition", "web").status());
+        Child.Result missing = hamctrl("ls", "nosuch");
+        assertEquals(1, missing.status());
+        assertTrue(missing.out().startsWith("hamctrl: ENOENT: "), missing.out());
 
         // Verbosity: -verbose increments, +verbose decrements, =verbose reads.
         assertEquals("3", hamctrl("-verbose").out().trim());
