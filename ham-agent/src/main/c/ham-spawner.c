@@ -18,6 +18,11 @@
  * the moment waitpid returns, before the HAM hears of it: the HAM arms a child only when its
  * restart action heads its death list, so nothing would have run before it. A failed armed
  * spawn is reported as a plain X, and the HAM then runs its lists as usual.
+ *   request:  K <id> <pid> <signum> <value>   queue signal <signum> with int <value> to <pid> (sigqueue)
+ *   reply:    K <id> <errno>                  0 when sent, else sigqueue's errno (ESRCH, EPERM, EINVAL,
+ *                                             EAGAIN); EINVAL also for a malformed request or a pid < 1
+ * A signal is answered at once (sigqueue does not block); pid 0 and -1 are refused, as they would
+ * signal a whole group or every process.
  * Children get /dev/null as stdin and their stdout/stderr appended to <output file>.
  * When stdin closes (the HAM died or stopped) the spawner exits; its children live on (they are
  * reparented to init), as processes the HAM started do when the HAM itself dies.
@@ -25,6 +30,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -157,6 +163,32 @@ static int core_signal(int sig)
     }
 }
 
+/* A decimal int in [min, max], the whole field; 0 when it is not one. */
+static int parse_int(const char *s, long min, long max, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+        return 0;
+    *out = (int)v;
+    return 1;
+}
+
+/* fields: K id pid signum value. Answered at once: sigqueue does not block. */
+static void signal_line(char **fields, int nf)
+{
+    int pid, sig, value, err;
+    if (nf != 5 || !parse_int(fields[2], 1, INT_MAX, &pid) || !parse_int(fields[3], 0, INT_MAX, &sig)
+            || !parse_int(fields[4], INT_MIN, INT_MAX, &value))
+        err = EINVAL; /* pid 0 or -1 would signal a whole group: never */
+    else
+        err = sigqueue((pid_t)pid, sig, (union sigval){.sival_int = value}) == 0 ? 0 : errno;
+    char buf[128];
+    int n = snprintf(buf, sizeof buf, "K%c%.64s%c%d\n", SEP, fields[1], SEP, err);
+    reply(buf, (size_t)n);
+}
+
 static void spawn_line(char *line, size_t len)
 {
     char *fields[MAXARGS + 3];
@@ -172,6 +204,10 @@ static void spawn_line(char *line, size_t len)
     }
     if (strcmp(fields[0], "A") == 0) {
         arm(fields, nf, line, len);
+        return;
+    }
+    if (strcmp(fields[0], "K") == 0 && nf >= 2) {
+        signal_line(fields, nf);
         return;
     }
     if (strcmp(fields[0], "U") == 0 && nf >= 2) {

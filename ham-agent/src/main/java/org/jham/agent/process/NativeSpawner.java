@@ -31,7 +31,8 @@ import org.jham.HamException;
  * hand-off less on the way to a restart: callers must therefore never wait for a spawn while
  * holding a lock that an exit callback takes (the engine spawns outside its lock). If the helper
  * dies, pending spawns fail, the children it had are watched by polling, and
- * {@link #isBroken()} tells the launcher to fall back to the JDK. Thread-safe.
+ * {@link #isBroken()} tells the launcher to fall back to the JDK. It also queues signals with a
+ * value ({@code sigqueue}), which the JDK cannot. Thread-safe.
  */
 final class NativeSpawner implements Spawner {
     private static final char SEP = '\u001f';
@@ -40,6 +41,7 @@ final class NativeSpawner implements Spawner {
     private static final int EARLY_EXITS = 10_000;
 
     private final Process helper;
+    private final Thread reader;
     private final OutputStream requests;
     private final ProcessWatcher fallbackWatcher;
     private final AtomicLong ids = new AtomicLong();
@@ -66,7 +68,7 @@ final class NativeSpawner implements Spawner {
         this.helper = helper;
         this.requests = helper.getOutputStream();
         this.fallbackWatcher = fallbackWatcher;
-        Thread reader = new Thread(this::readReplies, "ham-spawner-reader");
+        this.reader = new Thread(this::readReplies, "ham-spawner-reader");
         reader.setDaemon(true);
         reader.start();
     }
@@ -100,20 +102,91 @@ final class NativeSpawner implements Spawner {
         return broken || !helper.isAlive();
     }
 
+    /**
+     * Whether the caller is the reader thread, which delivers exits: it must never wait for a
+     * reply, which only it could read.
+     */
+    boolean onReaderThread() {
+        return Thread.currentThread() == reader;
+    }
+
     @Override
     public Child spawn(List<String> argv, File output) {
         long id = ids.incrementAndGet();
+        String line = request("S" + SEP + id + SEP + output.getPath(), argv);
+        if (line == null) {
+            throw new HamException(Errno.EINVAL, "an argument holds a newline or 0x1f: " + argv);
+        }
+        Long pid = call(id, line, "spawning " + argv.get(0));
+        if (pid == null) {
+            throw new HamException(Errno.EIO, "the native spawner is gone");
+        }
+        return new NativeChild(pid);
+    }
+
+    /**
+     * Queues {@code signum} with {@code value} (its {@code si_value.sival_int}) to {@code pid}, as
+     * {@code sigqueue(3)}; waits for the helper's answer. Any thread but the reader thread.
+     * {@code signum} is checked by the kernel only (0 is its existence probe).
+     *
+     * @throws HamException ESRCH when no process has that pid, EACCES when it may not be
+     *                      signalled, EINVAL for a bad signal number or a pid below 1, EIO when the
+     *                      helper is gone or fails to answer
+     */
+    void signal(long pid, int signum, int value) {
+        if (!trySignal(pid, signum, value)) {
+            throw new HamException(Errno.EIO, "the native spawner is gone");
+        }
+    }
+
+    /**
+     * {@link #signal}, but false instead of EIO when the request could not even be written: then
+     * nothing was sent, and the caller may safely send it another way.
+     */
+    boolean trySignal(long pid, int signum, int value) {
+        if (pid < 1) {
+            throw new HamException(Errno.EINVAL, "pid " + pid + " is not a process (a group or all processes)");
+        }
+        if (pid > Integer.MAX_VALUE) {
+            throw new HamException(Errno.ESRCH, "no process with pid " + pid);
+        }
+        long id = ids.incrementAndGet();
+        Long errno = call(id, "K" + SEP + id + SEP + pid + SEP + signum + SEP + value + "\n",
+                "signalling " + pid);
+        if (errno == null) {
+            return false;
+        }
+        switch (errno.intValue()) {
+            case 0:
+                return true;
+            case 3: // ESRCH
+                throw new HamException(Errno.ESRCH, "no process with pid " + pid);
+            case 1: // EPERM
+                throw new HamException(Errno.EACCES, "not allowed to signal pid " + pid);
+            case 22: // EINVAL
+                throw new HamException(Errno.EINVAL, "signal " + signum + " is not valid");
+            default:
+                throw new HamException(Errno.EIO, "cannot signal pid " + pid + ": sigqueue errno " + errno);
+        }
+    }
+
+    /**
+     * Sends request {@code id} and waits for its reply's value, as long as a spawn may take.
+     *
+     * @return null when the line could not be written (the helper is gone: nothing was asked)
+     */
+    private Long call(long id, String line, String what) {
+        if (onReaderThread()) {
+            // Only this thread reads replies: waiting here would wait out the timeout, then break us.
+            throw new IllegalStateException("the spawner's reader thread cannot wait for a reply (" + what + ")");
+        }
         CompletableFuture<Long> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        String line = request("S" + SEP + id + SEP + output.getPath(), argv);
         try {
-            if (line == null) {
-                throw new HamException(Errno.EINVAL, "an argument holds a newline or 0x1f: " + argv);
-            }
             if (!send(line)) {
-                throw new HamException(Errno.EIO, "the native spawner is gone");
+                return null;
             }
-            return new NativeChild(reply.get(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            return reply.get(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             broken = true;
             throw new HamException(Errno.EIO, "native spawner did not answer: " + e, e);
@@ -122,7 +195,7 @@ final class NativeSpawner implements Spawner {
             throw c instanceof HamException ? (HamException) c : new HamException(Errno.EIO, String.valueOf(c), c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HamException(Errno.EIO, "interrupted while spawning " + argv.get(0));
+            throw new HamException(Errno.EIO, "interrupted while " + what);
         } finally {
             pending.remove(id);
         }
@@ -225,6 +298,9 @@ final class NativeSpawner implements Spawner {
                     case "E":
                         complete(Long.parseLong(f[1]), 0, errnoOf(Integer.parseInt(f[2])));
                         break;
+                    case "K":
+                        complete(Long.parseLong(f[1]), Long.parseLong(f[2]), null);
+                        break;
                     case "X":
                         exited(Long.parseLong(f[1]), Integer.parseInt(f[2]), null, 0);
                         break;
@@ -238,11 +314,12 @@ final class NativeSpawner implements Spawner {
         helperLost();
     }
 
-    private void complete(long id, long pid, HamException failure) {
+    /** Completes request {@code id} with its value (a pid, or a signal's errno) or its failure. */
+    private void complete(long id, long value, HamException failure) {
         CompletableFuture<Long> f = pending.get(id);
         if (f != null) {
             if (failure == null) {
-                f.complete(pid);
+                f.complete(value);
             } else {
                 f.completeExceptionally(failure);
             }

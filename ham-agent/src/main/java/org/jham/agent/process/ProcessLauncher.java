@@ -22,6 +22,7 @@ public final class ProcessLauncher implements AutoCloseable {
     private final Path outputDir;
     private final NativeSpawner nativeSpawner;
     private final JdkSpawner jdk = new JdkSpawner();
+    private final SignalSender signals;
 
     /**
      * @param fallbackWatcher polls the native spawner's children should the spawner die
@@ -36,6 +37,7 @@ public final class ProcessLauncher implements AutoCloseable {
         }
         Optional<Path> helper = NativeSpawner.locate();
         this.nativeSpawner = helper.map(h -> NativeSpawner.start(h, fallbackWatcher)).orElse(null);
+        this.signals = new SignalSender(nativeSpawner);
     }
 
     /**
@@ -52,6 +54,11 @@ public final class ProcessLauncher implements AutoCloseable {
     /** Which spawner new processes go through now. */
     public String describe() {
         return spawner().describe();
+    }
+
+    /** Sends signals with a value (ham_action_notify_signal) through this launcher's native spawner while it lives. */
+    public SignalSender signals() {
+        return signals;
     }
 
     private Spawner spawner() {
