@@ -46,6 +46,62 @@ public final class EntityHandle {
     }
 
     /**
+     * ham_condition_state: a CONDSTATE condition firing when the entity goes from a state matching
+     * {@code fromstate} to one matching {@code tostate}: a value, {@link HamConstants#CONDSTATEANY},
+     * or with HCONDSTATEFROMSET / HCONDSTATETOSET a bitmap whose bit n is state n;
+     * HCONDSTATEFROMINV / HCONDSTATETOINV negate.
+     */
+    public ConditionHandle conditionState(String cname, int fromstate, int tostate, int flags) {
+        core.checkLive();
+        Names.check("condition", cname);
+        Names.checkPath(core.ename, cname);
+        entity().conditionState(cname, fromstate, tostate, Integer.toString(flags));
+        return new ConditionHandle(core.node, core.ename, cname);
+    }
+
+    /**
+     * ham_condition_raise: a CONDRAISE condition firing when the entity raises a condition whose
+     * type, class and severity match (0 = CONDRAISETYPEANY / CLASSANY / SEVERITYANY).
+     */
+    public ConditionHandle conditionRaise(String cname, int rtype, int rclass, int rseverity, int flags) {
+        core.checkLive();
+        Names.check("condition", cname);
+        Names.checkPath(core.ename, cname);
+        entity().conditionRaise(cname, rtype, rclass, rseverity, Integer.toString(flags));
+        return new ConditionHandle(core.node, core.ename, cname);
+    }
+
+    /** ham_entity_condition_state: the entity reports its next state. No flags are defined (EINVAL). */
+    public void reportState(int tostate, int flags) {
+        core.checkLive();
+        entity().reportState(tostate, Integer.toString(flags));
+    }
+
+    /** ham_entity_condition_raise: the entity raises a condition. No flags are defined (EINVAL). */
+    public void raise(int rtype, int rclass, int rseverity, int flags) {
+        core.checkLive();
+        entity().raise(rtype, rclass, rseverity, Integer.toString(flags));
+    }
+
+    /**
+     * ham_entity_control: {@link HamConstants#HENABLE} / {@code HDISABLE} (flags {@code HRECURSE}
+     * or 0), {@code HADDFLAGS} / {@code HREMOVEFLAGS} / {@code HSETFLAGS} (entity flags),
+     * {@code HGETFLAGS}. A disabled entity reacts to nothing.
+     *
+     * @return the flags for HGETFLAGS, else 0
+     */
+    public int control(int command, int flags) {
+        core.checkLive();
+        return entity().control(Integer.toString(command), Integer.toString(flags));
+    }
+
+    /** The state the entity last published; 0 until then. */
+    public int state() {
+        core.checkLive();
+        return entity().getState();
+    }
+
+    /**
      * ham_detach: stops monitoring the entity (CONDDETACH fires); connects on its own. The handle
      * stays valid until freed, but names a gone entity.
      *

@@ -89,6 +89,16 @@ public final class Flags {
         return value;
     }
 
+    /**
+     * Parses the flags word of a control call on an object of {@code kind}: its flag names,
+     * {@code HRECURSE}, or numbers. Which bits the command allows is checked by the HAM.
+     */
+    public static int parseControl(Kind kind, String text) {
+        Map<String, Integer> names = new LinkedHashMap<>(kind.names());
+        names.put("HRECURSE", HamConstants.HRECURSE);
+        return parseWord(text, names, "flag");
+    }
+
     /** Parses a control command (HENABLE ... HGETFLAGS). */
     public static int parseCommand(String text) {
         int c = parseWord(text, COMMANDS, "control command");

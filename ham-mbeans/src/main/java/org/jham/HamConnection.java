@@ -132,6 +132,17 @@ public final class HamConnection implements AutoCloseable {
 
     // ------------------------------------------------------------------ public API
 
+    /**
+     * Opens a pulse channel for this process on the HAM (ChannelCreate): notify-pulse actions
+     * aimed at {@code (node, channel.pid(), channel.chid())} arrive in its queue.
+     *
+     * @throws HamException EBADF when not connected
+     */
+    public Channel channel() {
+        current();
+        return Channel.open(this);
+    }
+
     /** The node of the open connection (or of the last one, when none is open). */
     public HamNode node() {
         return node;

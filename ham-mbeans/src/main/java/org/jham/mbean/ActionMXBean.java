@@ -32,8 +32,40 @@ public interface ActionMXBean {
 
     long getFailCount();
 
+    /** The action-fail list, one line per item: {@code name : TYPE detail}. */
+    String[] getFailActions();
+
     String getInfo();
 
     /** ham_action_remove. */
     void remove(String flags);
+
+    /**
+     * ham_action_control: HENABLE, HDISABLE (flags: HRECURSE or none), HADDFLAGS, HREMOVEFLAGS,
+     * HSETFLAGS (action flags, never HACTIONDONOW) or HGETFLAGS.
+     *
+     * @return the flags for HGETFLAGS, else 0
+     */
+    int control(String command, String flags);
+
+    /** ham_action_fail_execute: no flags are defined for action-fail items. */
+    void failExecute(String fname, String line, String flags);
+
+    /** ham_action_fail_waitfor (EINVAL in an HCONDNOWAIT condition). */
+    void failWaitfor(String fname, String path, int delay, String flags);
+
+    /** ham_action_fail_notify_pulse_node. */
+    void failNotifyPulse(String fname, String node, long pid, int chid, int code, int value, String flags);
+
+    /** ham_action_fail_notify_signal_node. */
+    void failNotifySignal(String fname, String node, long pid, String signal, int code, int value, String flags);
+
+    /** ham_action_fail_log. */
+    void failLog(String fname, String msg, int attachPrefix, int verbosity, String flags);
+
+    /** A plugin action in the action-fail list. */
+    void failCustom(String fname, String type, String args, String flags);
+
+    /** ham_action_fail_remove. */
+    void failRemove(String fname, String flags);
 }

@@ -39,6 +39,9 @@ public interface EntityMXBean {
 
     String[] getConditionNames();
 
+    /** The state the entity last published (ham_entity_condition_state); 0 until then. */
+    int getState();
+
     /** The entity's {@code .info} text. */
     String getInfo();
 
@@ -51,4 +54,32 @@ public interface EntityMXBean {
 
     /** ham_detach: stops monitoring; CONDDETACH fires. */
     void detach(String flags);
+
+    /**
+     * ham_condition_state: a CONDSTATE condition that fires when the entity goes from a state
+     * matching {@code fromState} to one matching {@code toState} (0 = CONDSTATEANY; with
+     * HCONDSTATEFROMSET / HCONDSTATETOSET a bitmap whose bit n is state n; HCONDSTATEFROMINV /
+     * HCONDSTATETOINV negate).
+     */
+    String conditionState(String cname, int fromState, int toState, String flags);
+
+    /**
+     * ham_condition_raise: a CONDRAISE condition that fires when the entity raises a condition
+     * matching type, class and severity (0 = any, CONDRAISETYPEANY etc.).
+     */
+    String conditionRaise(String cname, int rtype, int rclass, int rseverity, String flags);
+
+    /** ham_entity_condition_state: the entity reports its next state. No flags are defined. */
+    void reportState(int toState, String flags);
+
+    /** ham_entity_condition_raise: the entity raises a condition of (type, class, severity). No flags are defined. */
+    void raise(int rtype, int rclass, int rseverity, String flags);
+
+    /**
+     * ham_entity_control: {@code command} HENABLE, HDISABLE (flags: HRECURSE or none), HADDFLAGS,
+     * HREMOVEFLAGS, HSETFLAGS (flags: entity flags) or HGETFLAGS.
+     *
+     * @return the flags for HGETFLAGS, else 0
+     */
+    int control(String command, String flags);
 }

@@ -61,6 +61,30 @@ public interface HamMXBean {
     String actionHandle(String ename, String cname, String aname, String flags);
 
     /**
+     * Opens a pulse channel for process {@code pid} (a live process on this host, normally the
+     * caller itself): registers {@code jham:type=Channel,pid=<pid>,chid=<chid>}, whose
+     * {@code jham.pulse} notifications carry the pulses notify-pulse actions deliver to
+     * {@code (pid, chid)}. The channel closes when its owner exits. ESRCH when {@code pid} does
+     * not run.
+     *
+     * @return the channel id, {@code chid}
+     */
+    int createChannel(long pid);
+
+    /** The open channels, as {@code pid/chid}. */
+    String[] getChannels();
+
+    /**
+     * Sends {@code signal} (a number, or a name such as {@code SIGUSR1} or {@code SIGRTMIN+1}) with
+     * {@code value} to {@code pid} on this host and emits the {@code jham.signal} notification
+     * (what a notify-signal action aimed at this node does). ESRCH when the pid does not exist,
+     * EINVAL for a bad signal.
+     *
+     * @param source who sends it (an action path), shown in the notification
+     */
+    void signal(long pid, String signal, int code, int value, String source);
+
+    /**
      * ham_verbose: op is VERBOSE_SET_INCR, VERBOSE_SET_DECR, VERBOSE_SET or VERBOSE_GET (name or
      * number); a value of 0 increments or decrements by 1.
      *

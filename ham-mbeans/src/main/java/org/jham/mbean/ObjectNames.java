@@ -26,6 +26,17 @@ public final class ObjectNames {
     public static final String NOTIF_HEARTBEAT = "jham.heartbeat";
     /** Notification type of each activity-log line, emitted by {@code jham:type=Ham}. */
     public static final String NOTIF_ACTIVITY = "jham.activity";
+    /**
+     * Notification type of each pulse, emitted by its {@code jham:type=Channel} MBean (userData:
+     * code, value, source, time).
+     */
+    public static final String NOTIF_PULSE = "jham.pulse";
+    /**
+     * Notification type of each signal a notify-signal action sent, emitted by
+     * {@code jham:type=Ham} (userData: pid, signal, code, value, source, time), for Java receivers
+     * that cannot read {@code siginfo}.
+     */
+    public static final String NOTIF_SIGNAL = "jham.signal";
 
     /** {@code null} and the empty string name the global entity, as NULL does in the guide. */
     public static String entityKey(String ename) {

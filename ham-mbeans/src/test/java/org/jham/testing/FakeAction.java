@@ -92,4 +92,53 @@ final class FakeAction implements ActionMXBean {
     public long getFailCount() {
         return 0;
     }
+
+    private static UnsupportedOperationException notInFake() {
+        return new UnsupportedOperationException("EIO: not in the fake");
+    }
+
+    @Override
+    public String[] getFailActions() {
+        return new String[0];
+    }
+
+    @Override
+    public int control(String command, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void failExecute(String fname, String line, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void failWaitfor(String fname, String path, int delay, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void failNotifyPulse(String fname, String node, long pid, int chid, int code, int value, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void failNotifySignal(String fname, String node, long pid, String signal, int code, int value, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void failLog(String fname, String msg, int attachPrefix, int verbosity, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void failCustom(String fname, String type, String args, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void failRemove(String fname, String flags) {
+        throw notInFake();
+    }
 }

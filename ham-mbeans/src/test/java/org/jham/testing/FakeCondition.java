@@ -120,4 +120,44 @@ final class FakeCondition implements ConditionMXBean {
     public long getTriggerCount() {
         return 0;
     }
+
+    private static UnsupportedOperationException notInFake() {
+        return new UnsupportedOperationException("EIO: not in the fake");
+    }
+
+    @Override
+    public String getFilter() {
+        return "";
+    }
+
+    @Override
+    public String actionWaitfor(String aname, String path, int delay, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public String actionNotifyPulse(String aname, String node, long pid, int chid, int code, int value, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public String actionNotifySignal(String aname, String node, long pid, String signal, int code, int value,
+                                     String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public String actionHeartbeatHealthy(String aname, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public String actionCustom(String aname, String type, String args, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public int control(String command, String flags) {
+        throw notInFake();
+    }
 }

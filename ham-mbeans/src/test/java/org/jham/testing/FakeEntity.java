@@ -147,4 +147,38 @@ public final class FakeEntity implements EntityMXBean {
         return mbs.queryNames(FakeHam.pattern(q), null).stream().map(n -> n.getKeyProperty("condition"))
                 .sorted().toArray(String[]::new);
     }
+
+    private static UnsupportedOperationException notInFake() {
+        return new UnsupportedOperationException("EIO: not in the fake");
+    }
+
+    @Override
+    public int getState() {
+        return 0;
+    }
+
+    @Override
+    public String conditionState(String cname, int fromState, int toState, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public String conditionRaise(String cname, int rtype, int rclass, int rseverity, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void reportState(int toState, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void raise(int rtype, int rclass, int rseverity, String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public int control(String command, String flags) {
+        throw notInFake();
+    }
 }

@@ -229,4 +229,19 @@ public final class FakeHam implements HamMXBean {
     public String[] getRecentActivity() {
         return new String[0];
     }
+
+    @Override
+    public int createChannel(long pid) {
+        throw new UnsupportedOperationException("EIO: channels are not in the fake");
+    }
+
+    @Override
+    public String[] getChannels() {
+        return new String[0];
+    }
+
+    @Override
+    public void signal(long pid, String signal, int code, int value, String source) {
+        throw new UnsupportedOperationException("EIO: signals are not in the fake");
+    }
 }

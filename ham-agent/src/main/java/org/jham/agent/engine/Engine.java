@@ -4,7 +4,9 @@ import static org.jham.ConditionType.CONDABNORMALDEATH;
 import static org.jham.ConditionType.CONDATTACH;
 import static org.jham.ConditionType.CONDDEATH;
 import static org.jham.ConditionType.CONDDETACH;
+import static org.jham.ConditionType.CONDRAISE;
 import static org.jham.ConditionType.CONDRESTART;
+import static org.jham.ConditionType.CONDSTATE;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -14,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
 import org.jham.ConditionType;
 import org.jham.Errno;
 import org.jham.Flags;
@@ -27,6 +31,7 @@ import org.jham.agent.process.ExitStatus;
 import org.jham.agent.process.ProcStat;
 import org.jham.agent.process.ProcessLauncher;
 import org.jham.agent.process.ProcessWatcher;
+import org.jham.spi.ActionEvent;
 
 /**
  * The HAM's entity → condition → action tree and its rules: naming, attach / placeholder /
@@ -35,8 +40,12 @@ import org.jham.agent.process.ProcessWatcher;
  * outside the lock. The engine knows nothing of JMX: views and {@link EngineListener} are its
  * only outputs. Thread-safe.
  *
+ * <p>Action lists run as {@link Run}s in the {@link Dispatcher}'s lanes: a waitfor suspends its
+ * run (its lane's timer resumes it) instead of holding a thread, and a failed action's
+ * action-fail list runs right after it, before the rest of its list.
+ *
  * <p>Activity log levels: 1 = entity lifecycle (attach, death, restart, removal), 2 = conditions
- * firing and actions failing, 3 = every action run.
+ * firing, actions failing, control and published states, 3 = every action run.
  */
 public final class Engine {
     private final Object lock = new Object();
@@ -50,6 +59,7 @@ public final class Engine {
     private final ProcessWatcher watcher;
     private final Clock clock;
     private final EngineListener listener;
+    private final ActionRuntime runtime;
     private final Dispatcher dispatcher = new Dispatcher();
     private final long hamPid = ProcessHandle.current().pid();
     private volatile long guardianPid;
@@ -57,9 +67,13 @@ public final class Engine {
     private volatile int guardianFailures;
     private boolean stopping;
 
+    /** How often a waitfor looks for its path. */
+    static final long WAIT_POLL_MILLIS = 50;
+
     public Engine(EngineConfig config, ActivityLog log, ProcessLauncher launcher, ProcessWatcher watcher, Clock clock,
-                  EngineListener listener) {
+                  EngineListener listener, ActionRuntime runtime) {
         this.config = config;
+        this.runtime = runtime;
         this.log = log;
         this.launcher = launcher;
         this.watcher = watcher;
@@ -94,6 +108,8 @@ public final class Engine {
         String armedAs = "";
         final Map<String, ConditionNode> conditions = new LinkedHashMap<>();
         final ArrayDeque<Instant> recentRestarts = new ArrayDeque<>();
+        /** The state last published by the entity (ham_entity_condition_state); 0 until then. */
+        int state;
 
         EntityNode(String name, EntityType type, int flags, Instant created) {
             this.name = name;
@@ -113,7 +129,14 @@ public final class Engine {
         final ConditionType type;
         int flags;
         boolean enabled = true;
+        /** Set once removed: a list queued for it afterwards retires its independent lane. */
+        boolean removed;
         long triggers;
+        /** CONDSTATE: the from and to state specs (read with the current flags). */
+        int fromState;
+        int toState;
+        /** CONDRAISE: what it subscribes to. */
+        Subscriptions.RaiseFilter raise;
         final Map<String, ActionNode> actions = new LinkedHashMap<>();
 
         ConditionNode(EntityNode entity, String name, ConditionType type, int flags) {
@@ -121,6 +144,28 @@ public final class Engine {
             this.name = name;
             this.type = type;
             this.flags = flags;
+        }
+
+        Subscriptions.StateFilter stateFilter() {
+            return new Subscriptions.StateFilter(fromState, toState, flags);
+        }
+
+        /** The filter shown in {@code .info}; empty for conditions that have none. */
+        String filter() {
+            if (type == CONDSTATE) {
+                return stateFilter().describe();
+            }
+            return type == CONDRAISE ? raise.describe() : "";
+        }
+
+        boolean holdsWaitfor() {
+            for (ActionNode a : actions.values()) {
+                if (a.spec instanceof ActionSpec.Waitfor
+                        || a.fails.values().stream().anyMatch(x -> x.spec instanceof ActionSpec.Waitfor)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -133,13 +178,39 @@ public final class Engine {
         /** Set when removed by a caller (not by a restart's pruning): it no longer runs. */
         boolean cancelled;
         long runs;
-        long fails;
+        long failures;
+        /** The action-fail list: run in order when this action fails. */
+        final Map<String, FailNode> fails = new LinkedHashMap<>();
 
         ActionNode(ConditionNode condition, String name, ActionSpec spec, int flags) {
             this.condition = condition;
             this.name = name;
             this.spec = spec;
             this.flags = flags;
+        }
+    }
+
+    /** An item of an action's action-fail list. */
+    private static final class FailNode {
+        final ActionNode owner;
+        final String name;
+        final ActionSpec spec;
+        boolean removed;
+        long runs;
+        long failures;
+
+        FailNode(ActionNode owner, String name, ActionSpec spec) {
+            this.owner = owner;
+            this.name = name;
+            this.spec = spec;
+        }
+    }
+
+    /** What happened to an entity: a condition type plus, for CONDSTATE and CONDRAISE, what was published. */
+    private record Event(ConditionType type, String detail, int fromState, int toState, int rtype, int rclass,
+                         int rseverity) {
+        static Event of(ConditionType type, String detail) {
+            return new Event(type, detail, 0, 0, 0, 0, 0);
         }
     }
 
@@ -276,16 +347,28 @@ public final class Engine {
 
     // ---------------------------------------------------------------- conditions and actions
 
-    /** ham_condition. */
+    /** ham_condition: a condition of any type (CONDSTATE and CONDRAISE then match every state / raise). */
     public Views.ConditionView addCondition(String ename, ConditionType type, String cname, int flags) {
+        return addCondition(ename, type, cname, flags, HamConstants.CONDSTATEANY, HamConstants.CONDSTATEANY,
+                new Subscriptions.RaiseFilter(0, 0, 0));
+    }
+
+    /** ham_condition_state: fires when the entity goes from a state matching {@code from} to one matching {@code to}. */
+    public Views.ConditionView addStateCondition(String ename, String cname, int from, int to, int flags) {
+        return addCondition(ename, CONDSTATE, cname, flags, from, to, new Subscriptions.RaiseFilter(0, 0, 0));
+    }
+
+    /** ham_condition_raise: fires when the entity raises a matching (type, class, severity); 0 = any. */
+    public Views.ConditionView addRaiseCondition(String ename, String cname, int rtype, int rclass, int rseverity,
+                                                 int flags) {
+        return addCondition(ename, CONDRAISE, cname, flags, 0, 0, new Subscriptions.RaiseFilter(rtype, rclass, rseverity));
+    }
+
+    private Views.ConditionView addCondition(String ename, ConditionType type, String cname, int flags, int from,
+                                             int to, Subscriptions.RaiseFilter raise) {
         Names.check("condition", cname);
         Flags.check(Flags.Kind.CONDITION, flags);
-        int stateFlags = HamConstants.HCONDSTATEFROMSET | HamConstants.HCONDSTATETOSET
-                | HamConstants.HCONDSTATEFROMINV | HamConstants.HCONDSTATETOINV;
-        if ((flags & stateFlags) != 0 && type != ConditionType.CONDSTATE) {
-            throw new HamException(Errno.EINVAL, "flags " + Flags.format(Flags.Kind.CONDITION, flags & stateFlags)
-                    + " are only valid for CONDSTATE conditions");
-        }
+        checkStateFlags(type, flags);
         synchronized (lock) {
             checkRunning();
             EntityNode e = requireEntityOrGlobal(ename);
@@ -294,10 +377,23 @@ public final class Engine {
                 throw new HamException(Errno.EEXIST, "condition '" + cname + "' already exists in entity '" + e.name + "'");
             }
             ConditionNode c = new ConditionNode(e, cname, type, flags);
+            c.fromState = from;
+            c.toState = to;
+            c.raise = raise;
             e.conditions.put(cname, c);
             listener.conditionAdded(e.name, cname);
-            log.log(2, "condition added: " + path(c) + " " + type + " " + Flags.format(Flags.Kind.CONDITION, flags));
+            log.log(2, "condition added: " + path(c) + " " + type + " " + Flags.format(Flags.Kind.CONDITION, flags)
+                    + (c.filter().isEmpty() ? "" : " " + c.filter()));
             return conditionView(c);
+        }
+    }
+
+    private static void checkStateFlags(ConditionType type, int flags) {
+        int stateFlags = HamConstants.HCONDSTATEFROMSET | HamConstants.HCONDSTATETOSET
+                | HamConstants.HCONDSTATEFROMINV | HamConstants.HCONDSTATETOINV;
+        if ((flags & stateFlags) != 0 && type != CONDSTATE) {
+            throw new HamException(Errno.EINVAL, "flags " + Flags.format(Flags.Kind.CONDITION, flags & stateFlags)
+                    + " are only valid for CONDSTATE conditions");
         }
     }
 
@@ -310,10 +406,24 @@ public final class Engine {
         }
     }
 
-    /** ham_action_restart / execute / log: adds an action at the end of the condition's list. */
+    /** An action of a plugin type; EINVAL when no plugin has that type or it refuses the arguments. */
+    public ActionSpec customSpec(String type, String args) {
+        if (type == null || type.isBlank()) {
+            throw new HamException(Errno.EINVAL, "custom action type is empty");
+        }
+        return new ActionSpec.Custom(type.trim(), args == null ? "" : args, runtime.customAction(type.trim(), args));
+    }
+
+    /**
+     * ham_action_restart / execute / waitfor / notify_* / heartbeat_healthy / log and plugin
+     * actions: adds an action at the end of the condition's list.
+     */
     public Views.ActionView addAction(String ename, String cname, String aname, ActionSpec spec, int flags) {
         Names.check("action", aname);
         Flags.check(Flags.Kind.ACTION, flags);
+        if (spec instanceof ActionSpec.Waitfor && ((ActionSpec.Waitfor) spec).path() != null) {
+            runtime.checkWaitPath(((ActionSpec.Waitfor) spec).path());
+        }
         Firing now = null;
         Views.ActionView view;
         synchronized (lock) {
@@ -326,12 +436,16 @@ public final class Engine {
             if (spec instanceof ActionSpec.Restart) {
                 checkRestartAllowed(c, flags);
             }
+            if (spec instanceof ActionSpec.Waitfor) {
+                checkWaitAllowed(c);
+            }
             ActionNode a = new ActionNode(c, aname, spec, flags);
             c.actions.put(aname, a);
             listener.actionAdded(c.entity.name, c.name, aname);
             rearm(c.entity);
             log.log(2, "action added: " + path(a) + " " + spec.typeName() + " " + spec.detail());
-            if ((flags & HamConstants.HACTIONDONOW) != 0) {
+            // HACTIONDONOW is ignored for waitfors (the guide): a delay now would delay nothing.
+            if ((flags & HamConstants.HACTIONDONOW) != 0 && !(spec instanceof ActionSpec.Waitfor)) {
                 Views.Fired f = new Views.Fired(c.entity.name, c.name, path(c), c.type, c.type, c.entity.pid,
                         clock.instant(), "HACTIONDONOW " + aname);
                 now = new Firing(c, c.entity, c.entity.generation, c.type, List.of(a), f);
@@ -339,10 +453,57 @@ public final class Engine {
             view = actionView(a);
         }
         if (now != null) {
-            Firing once = now;
-            dispatcher.submit(once.condition, once.condition.flags, () -> run(once));
+            submit(now);
         }
         return view;
+    }
+
+    private static void checkWaitAllowed(ConditionNode c) {
+        if ((c.flags & HamConstants.HCONDNOWAIT) != 0) {
+            throw new HamException(Errno.EINVAL, "condition " + path(c) + " is HCONDNOWAIT: it may hold no waitfor");
+        }
+    }
+
+    /**
+     * ham_action_fail_execute / waitfor / notify_* / log (and plugin actions): adds an item at the
+     * end of the action's action-fail list. There are no flags for these yet (EINVAL otherwise).
+     */
+    public void addFailAction(String ename, String cname, String aname, String fname, ActionSpec spec, int flags) {
+        Names.check("action-fail item", fname);
+        Flags.check(Flags.Kind.NONE, flags);
+        if (spec instanceof ActionSpec.Restart || spec instanceof ActionSpec.HeartbeatHealthy) {
+            throw new HamException(Errno.EINVAL, spec.typeName() + " is not allowed in an action-fail list");
+        }
+        if (spec instanceof ActionSpec.Waitfor && ((ActionSpec.Waitfor) spec).path() != null) {
+            runtime.checkWaitPath(((ActionSpec.Waitfor) spec).path());
+        }
+        synchronized (lock) {
+            checkRunning();
+            ActionNode a = requireAction(ename, cname, aname);
+            Names.checkPath(pathName(a.condition.entity), cname, aname, fname);
+            if (a.fails.containsKey(fname)) {
+                throw new HamException(Errno.EEXIST, "action-fail item '" + fname + "' already exists in " + path(a));
+            }
+            if (spec instanceof ActionSpec.Waitfor) {
+                checkWaitAllowed(a.condition);
+            }
+            a.fails.put(fname, new FailNode(a, fname, spec));
+            log.log(2, "action-fail item added: " + path(a) + "/" + fname + " " + spec.typeName() + " " + spec.detail());
+        }
+    }
+
+    /** ham_action_fail_remove. */
+    public void removeFailAction(String ename, String cname, String aname, String fname) {
+        Names.check("action-fail item", fname);
+        synchronized (lock) {
+            ActionNode a = requireAction(ename, cname, aname);
+            FailNode f = a.fails.remove(fname);
+            if (f == null) {
+                throw new HamException(Errno.ENOENT, "no action-fail item '" + fname + "' in " + path(a));
+            }
+            f.removed = true;
+            log.log(2, "action-fail item removed: " + path(a) + "/" + fname);
+        }
     }
 
     private void checkRestartAllowed(ConditionNode c, int flags) {
@@ -373,6 +534,161 @@ public final class Engine {
             removeActionNode(a, "removed", false);
             rearm(a.condition.entity);
         }
+    }
+
+    // ---------------------------------------------------------------- control (ham_*_control)
+
+    /**
+     * ham_entity_control. A disabled entity reacts to nothing: none of its (nor the global
+     * entity's) conditions fire for it, so it is not restarted either.
+     *
+     * @return the flags for HGETFLAGS, else 0
+     */
+    public int entityControl(String ename, int command, int flags) {
+        synchronized (lock) {
+            checkRunning();
+            EntityNode e = requireEntityOrGlobal(ename);
+            int r = control("entity '" + e.name + "'", Flags.Kind.ENTITY, command, flags, () -> e.flags,
+                    v -> e.flags = v, (on, recurse) -> {
+                        e.enabled = on;
+                        if (recurse) {
+                            for (ConditionNode c : e.conditions.values()) {
+                                enableCondition(c, on, true);
+                            }
+                        }
+                    });
+            rearm(e);
+            return r;
+        }
+    }
+
+    /** ham_condition_control; HCONDNOWAIT cannot be set while the condition holds waitfors. */
+    public int conditionControl(String ename, String cname, int command, int flags) {
+        synchronized (lock) {
+            checkRunning();
+            ConditionNode c = requireCondition(ename, cname);
+            int r = control("condition " + path(c), Flags.Kind.CONDITION, command, flags, () -> c.flags, v -> {
+                if ((v & HamConstants.HCONDNOWAIT) != 0 && (c.flags & HamConstants.HCONDNOWAIT) == 0 && c.holdsWaitfor()) {
+                    throw new HamException(Errno.EINVAL, "condition " + path(c)
+                            + " holds waitfor actions: it cannot be made HCONDNOWAIT");
+                }
+                checkStateFlags(c.type, v);
+                boolean wasIndependent = Dispatcher.laneOf(c.flags) == Dispatcher.LaneKind.INDEPENDENT;
+                c.flags = v;
+                if (wasIndependent && Dispatcher.laneOf(v) != Dispatcher.LaneKind.INDEPENDENT) {
+                    dispatcher.conditionRemoved(c);
+                }
+            }, (on, recurse) -> enableCondition(c, on, recurse));
+            rearm(c.entity);
+            return r;
+        }
+    }
+
+    /** ham_action_control; HACTIONDONOW cannot be set by control. */
+    public int actionControl(String ename, String cname, String aname, int command, int flags) {
+        synchronized (lock) {
+            checkRunning();
+            ActionNode a = requireAction(ename, cname, aname);
+            if ((command == HamConstants.HADDFLAGS || command == HamConstants.HSETFLAGS)
+                    && (flags & HamConstants.HACTIONDONOW) != 0) {
+                throw new HamException(Errno.EINVAL, "HACTIONDONOW cannot be set by control (it acts when the action is added)");
+            }
+            int r = control("action " + path(a), Flags.Kind.ACTION, command, flags, () -> a.flags, v -> a.flags = v,
+                    (on, recurse) -> a.enabled = on);
+            rearm(a.condition.entity);
+            return r;
+        }
+    }
+
+    private static void enableCondition(ConditionNode c, boolean on, boolean recurse) {
+        c.enabled = on;
+        if (recurse) {
+            for (ActionNode a : c.actions.values()) {
+                a.enabled = on;
+            }
+        }
+    }
+
+    private interface Enabler {
+        void set(boolean on, boolean recurse);
+    }
+
+    /** The common part of the three control calls (under lock); {@code set} may refuse new flags. */
+    private int control(String what, Flags.Kind kind, int command, int flags, IntSupplier get, IntConsumer set,
+                        Enabler enabler) {
+        switch (command) {
+            case HamConstants.HENABLE:
+            case HamConstants.HDISABLE:
+                if ((flags & ~HamConstants.HRECURSE) != 0) {
+                    throw new HamException(Errno.EINVAL, String.format(
+                            "flags 0x%x are not valid for HENABLE/HDISABLE (only HRECURSE is)", flags & ~HamConstants.HRECURSE));
+                }
+                boolean on = command == HamConstants.HENABLE;
+                boolean recurse = (flags & HamConstants.HRECURSE) != 0;
+                enabler.set(on, recurse);
+                log.log(2, "control: " + what + (on ? " enabled" : " disabled") + (recurse ? " (recursively)" : ""));
+                return 0;
+            case HamConstants.HADDFLAGS:
+            case HamConstants.HREMOVEFLAGS:
+            case HamConstants.HSETFLAGS:
+                Flags.check(kind, flags);
+                int old = get.getAsInt();
+                int next = command == HamConstants.HADDFLAGS ? old | flags
+                        : command == HamConstants.HREMOVEFLAGS ? old & ~flags : flags;
+                set.accept(next);
+                log.log(2, "control: " + what + " flags " + Flags.format(kind, old) + " -> " + Flags.format(kind, next));
+                return 0;
+            case HamConstants.HGETFLAGS:
+                return get.getAsInt();
+            default:
+                throw new HamException(Errno.EINVAL, "control command " + command + " is not one of HENABLE..HGETFLAGS");
+        }
+    }
+
+    // ---------------------------------------------------------------- publish (ham_entity_condition_*)
+
+    /**
+     * ham_entity_condition_state: the entity reports its next state; its CONDSTATE conditions (and
+     * the global entity's) whose filters match (current state, next state) fire, and the next
+     * state becomes the current one.
+     */
+    public void reportState(String ename, int tostate) {
+        List<Firing> firings;
+        synchronized (lock) {
+            checkRunning();
+            EntityNode e = requirePublisher(ename);
+            int from = e.state;
+            e.state = tostate;
+            log.log(2, "state: entity '" + e.name + "' " + from + " -> " + tostate);
+            firings = collect(e, new Event(CONDSTATE, "state " + from + " -> " + tostate, from, tostate, 0, 0, 0));
+        }
+        dispatch(firings);
+    }
+
+    /** ham_entity_condition_raise: fires the matching CONDRAISE conditions of the entity and the global entity. */
+    public void raise(String ename, int rtype, int rclass, int rseverity) {
+        List<Firing> firings;
+        synchronized (lock) {
+            checkRunning();
+            EntityNode e = requirePublisher(ename);
+            String what = "raised type " + rtype + " class " + rclass + " severity " + rseverity;
+            log.log(2, "raise: entity '" + e.name + "' " + what);
+            firings = collect(e, new Event(CONDRAISE, what, 0, 0, rtype, rclass, rseverity));
+        }
+        dispatch(firings);
+    }
+
+    private EntityNode requirePublisher(String ename) {
+        EntityNode e = requireEntityOrGlobal(ename);
+        if (e.isGlobal()) {
+            throw new HamException(Errno.EINVAL, "the global entity publishes nothing: name a real entity");
+        }
+        return e;
+    }
+
+    /** The effect of heartbeat_healthy: the entity's missed-heartbeat state is reset so monitoring resumes. */
+    private void heartbeatHealthy(EntityNode e) {
+        log.log(2, "heartbeat state of entity '" + e.name + "' reset to healthy");
     }
 
     // ---------------------------------------------------------------- events
@@ -499,10 +815,14 @@ public final class Engine {
         }
     }
 
-    /** Conditions of {@code e} and of the global entity matching {@code event}; counts them. */
-    private List<Firing> collect(EntityNode e, ConditionType event, String detail) {
+    private List<Firing> collect(EntityNode e, ConditionType type, String detail) {
+        return collect(e, Event.of(type, detail));
+    }
+
+    /** Enabled conditions of {@code e} and of the global entity matching {@code ev}; counts them. */
+    private List<Firing> collect(EntityNode e, Event ev) {
         List<Firing> out = new ArrayList<>();
-        if (!e.enabled || !global.enabled && e.isGlobal()) {
+        if (!e.enabled) {
             return out;
         }
         for (EntityNode owner : e == global ? List.of(global) : List.of(e, global)) {
@@ -510,23 +830,37 @@ public final class Engine {
                 continue;
             }
             for (ConditionNode c : owner.conditions.values()) {
-                if (c.enabled && c.type.matches(event)) {
+                if (c.enabled && matches(c, ev)) {
                     c.triggers++;
                     List<ActionNode> list = new ArrayList<>(c.actions.values());
-                    Views.Fired f = new Views.Fired(e.name, c.name, path(c), c.type, event, e.pid, clock.instant(), detail);
-                    out.add(new Firing(c, e, e.generation, event, list, f));
-                    log.log(2, "condition fired: " + path(c) + " (" + event + ") for entity '" + e.name + "'");
+                    Views.Fired f = new Views.Fired(e.name, c.name, path(c), c.type, ev.type(), e.pid, clock.instant(),
+                            ev.detail());
+                    out.add(new Firing(c, e, e.generation, ev.type(), list, f));
+                    log.log(2, "condition fired: " + path(c) + " (" + ev.type() + ") for entity '" + e.name + "'");
                 }
             }
         }
         return out;
     }
 
+    private static boolean matches(ConditionNode c, Event ev) {
+        if (!c.type.matches(ev.type())) {
+            return false;
+        }
+        if (c.type == CONDSTATE) {
+            return c.stateFilter().matches(ev.fromState(), ev.toState());
+        }
+        if (c.type == CONDRAISE) {
+            return c.raise.matches(ev.rtype(), ev.rclass(), ev.rseverity());
+        }
+        return true;
+    }
+
     /** Queues the lists first, then tells the listener: recovery never waits for the telling. */
     private void dispatch(List<Firing> firings) {
         for (Firing f : firings) {
             if (!f.actions.isEmpty()) {
-                dispatcher.submit(f.condition, f.condition.flags, () -> run(f));
+                submit(f);
             }
         }
         for (Firing f : firings) {
@@ -534,51 +868,187 @@ public final class Engine {
         }
     }
 
+    private void submit(Firing f) {
+        boolean gone;
+        synchronized (lock) {
+            gone = f.condition.removed;
+        }
+        dispatcher.submit(f.condition, f.condition.flags, gone, new Run(f));
+    }
+
     // ---------------------------------------------------------------- running action lists (lane threads)
 
-    private void run(Firing f) {
-        for (ActionNode a : f.actions) {
-            synchronized (lock) {
-                if (a.cancelled || !a.enabled) {
-                    continue;
-                }
-                a.runs++;
+    /** One step of a run: an action of the list, or an item of a failed action's action-fail list. */
+    private record Step(ActionNode action, FailNode fail) {
+        ActionSpec spec() {
+            return fail == null ? action.spec : fail.spec;
+        }
+    }
+
+    /**
+     * One fired list running in its lane: its steps run in order on the lane thread; a waitfor
+     * suspends the run (the lane's timer resumes it); a failed action's action-fail list runs
+     * right after it, and HACTIONBREAKONFAIL drops the rest of the list.
+     */
+    private final class Run implements Dispatcher.Job {
+        private final Firing f;
+        private final ArrayDeque<Step> steps = new ArrayDeque<>();
+        private Dispatcher.Lane lane;
+
+        Run(Firing f) {
+            this.f = f;
+            for (ActionNode a : f.actions) {
+                steps.add(new Step(a, null));
             }
-            String failure;
+        }
+
+        @Override
+        public void start(Dispatcher.Lane lane) {
+            this.lane = lane;
+            proceed();
+        }
+
+        /** Runs steps until the list ends (the lane is then told) or a waitfor suspends it. */
+        private void proceed() {
             try {
-                failure = perform(a, f);
-            } catch (RuntimeException ex) {
-                failure = String.valueOf(ex.getMessage());
+                while (!steps.isEmpty()) {
+                    Step s = steps.pollFirst();
+                    if (!begin(s, f)) {
+                        continue;
+                    }
+                    if (s.spec() instanceof ActionSpec.Waitfor) {
+                        ActionSpec.Waitfor w = (ActionSpec.Waitfor) s.spec();
+                        long deadline = System.nanoTime() + w.limitMillis() * 1_000_000L;
+                        if (w.path() == null) {
+                            lane.later(w.limitMillis(), () -> resume(s, null));
+                        } else {
+                            lane.later(0, () -> look(s, w, deadline));
+                        }
+                        return;
+                    }
+                    String failure = perform(s, f);
+                    if (failure != null) {
+                        failed(s, failure);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.log(1, "action list of " + f.fired.path() + " stopped by an internal error: " + e);
             }
-            if (failure != null && actionFailed(a, f, failure)) {
-                break;
+            lane.finished();
+        }
+
+        /** A waitfor with a path: looks for it now, then again every poll until the deadline. */
+        private void look(Step s, ActionSpec.Waitfor w, long deadline) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            boolean present;
+            try {
+                present = runtime.waitPathPresent(w.path(), Math.max(1, Math.min(left, 2 * WAIT_POLL_MILLIS)));
+            } catch (RuntimeException e) {
+                present = false;
+            }
+            left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (present) {
+                resume(s, null);
+            } else if (left <= 0) {
+                resume(s, "'" + w.path() + "' did not appear within " + w.limitMillis() + " ms");
+            } else {
+                lane.later(Math.min(left, WAIT_POLL_MILLIS), () -> look(s, w, deadline));
+            }
+        }
+
+        private void resume(Step s, String failure) {
+            try {
+                if (failure != null) {
+                    failed(s, failure);
+                }
+            } catch (RuntimeException e) {
+                log.log(1, "action list of " + f.fired.path() + " met an internal error: " + e);
+            }
+            proceed();
+        }
+
+        private void failed(Step s, String failure) {
+            if (s.fail != null) {
+                synchronized (lock) {
+                    s.fail.failures++;
+                }
+                log.log(2, "action-fail item failed: " + path(s.action) + "/" + s.fail.name + ": " + failure);
+                return;
+            }
+            List<FailNode> failList;
+            synchronized (lock) {
+                failList = new ArrayList<>(s.action.fails.values());
+            }
+            if (actionFailed(s.action, f, failure)) {
+                steps.removeIf(x -> x.fail == null);
+            }
+            for (int i = failList.size() - 1; i >= 0; i--) {
+                steps.addFirst(new Step(s.action, failList.get(i)));
             }
         }
     }
 
-    /** Runs one action; returns null on success or the reason it failed. */
-    private String perform(ActionNode a, Firing f) {
-        ActionSpec spec = a.spec;
-        log.log(3, "action: " + path(a) + " " + spec.typeName() + " for entity '" + f.subject.name + "'");
-        if (spec instanceof ActionSpec.Log) {
-            ActionSpec.Log l = (ActionSpec.Log) spec;
-            log.log(Math.max(1, l.verbosity()), l.attachPrefix() ? path(a) + ": " + l.message() : l.message());
+    /** Whether the step still runs (not removed or disabled meanwhile); counts the run. */
+    private boolean begin(Step s, Firing f) {
+        synchronized (lock) {
+            if (s.fail != null) {
+                if (s.fail.removed) {
+                    return false;
+                }
+                s.fail.runs++;
+                log.log(3, "action-fail item: " + path(s.action) + "/" + s.fail.name + " " + s.fail.spec.typeName()
+                        + " for entity '" + f.subject.name + "'");
+                return true;
+            }
+            ActionNode a = s.action;
+            if (a.cancelled || !a.enabled) {
+                return false;
+            }
+            a.runs++;
+            log.log(3, "action: " + path(a) + " " + a.spec.typeName() + " for entity '" + f.subject.name + "'");
+            return true;
+        }
+    }
+
+    /** Runs one (non-waitfor) step; returns null on success or the reason it failed. */
+    private String perform(Step s, Firing f) {
+        ActionSpec spec = s.spec();
+        String actionPath = path(s.action) + (s.fail == null ? "" : "/" + s.fail.name);
+        try {
+            if (spec instanceof ActionSpec.Log) {
+                ActionSpec.Log l = (ActionSpec.Log) spec;
+                log.log(Math.max(1, l.verbosity()), l.attachPrefix() ? actionPath + ": " + l.message() : l.message());
+            } else if (spec instanceof ActionSpec.Execute) {
+                launcher.start(((ActionSpec.Execute) spec).argv(), f.subject.name + ".exec");
+            } else if (spec instanceof ActionSpec.Restart) {
+                return restart(f, (ActionSpec.Restart) spec);
+            } else if (spec instanceof ActionSpec.NotifyPulse) {
+                runtime.pulse((ActionSpec.NotifyPulse) spec, actionPath, f.fired);
+            } else if (spec instanceof ActionSpec.NotifySignal) {
+                runtime.signal((ActionSpec.NotifySignal) spec, actionPath, f.fired);
+            } else if (spec instanceof ActionSpec.HeartbeatHealthy) {
+                synchronized (lock) {
+                    heartbeatHealthy(f.subject);
+                }
+            } else if (spec instanceof ActionSpec.Custom) {
+                Views.Fired x = f.fired;
+                ((ActionSpec.Custom) spec).action().run(new ActionEvent(x.entityName(), x.path(), actionPath,
+                        x.event().name(), x.entityPid(), x.time(), x.detail()));
+            } else {
+                return "unknown action type " + spec.typeName();
+            }
             return null;
+        } catch (HamException e) {
+            return e.getMessage();
+        } catch (Exception e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        if (spec instanceof ActionSpec.Execute) {
-            launcher.start(((ActionSpec.Execute) spec).argv(), f.subject.name + ".exec");
-            return null;
-        }
-        if (spec instanceof ActionSpec.Restart) {
-            return restart(f, (ActionSpec.Restart) spec);
-        }
-        return "unknown action type " + spec.typeName();
     }
 
     /** @return true when the rest of the list must not run (HACTIONBREAKONFAIL) */
     private boolean actionFailed(ActionNode a, Firing f, String failure) {
         synchronized (lock) {
-            a.fails++;
+            a.failures++;
             log.log(2, "action failed: " + path(a) + ": " + failure);
             if (!a.cancelled && !RearmPolicy.keepActionAfterFailure(a.flags)) {
                 removeActionNode(a, "failed", true);
@@ -706,6 +1176,7 @@ public final class Engine {
             listener.actionRemoved(c.entity.name, c.name, a.name);
         }
         c.entity.conditions.remove(c.name);
+        c.removed = true;
         dispatcher.conditionRemoved(c);
         listener.conditionRemoved(c.entity.name, c.name);
         if (why != null) {
@@ -841,17 +1312,18 @@ public final class Engine {
     private Views.EntityView entityView(EntityNode e) {
         return new Views.EntityView(e.name, e.isGlobal() ? "/" : e.name, e.pid, e.type, e.flags, e.enabled, e.alive,
                 e.created, e.lastDeath, e.restarted, e.numRestarts, e.lastExit, e.startLine,
-                List.copyOf(e.conditions.keySet()));
+                List.copyOf(e.conditions.keySet()), e.state);
     }
 
     private Views.ConditionView conditionView(ConditionNode c) {
         return new Views.ConditionView(c.entity.name, c.name, path(c), c.entity.pid, c.type, c.flags, c.enabled,
-                c.triggers, List.copyOf(c.actions.keySet()));
+                c.triggers, List.copyOf(c.actions.keySet()), c.filter());
     }
 
     private Views.ActionView actionView(ActionNode a) {
         return new Views.ActionView(a.condition.entity.name, a.condition.name, a.name, path(a), a.condition.entity.pid,
-                a.spec, a.flags, a.enabled, a.runs, a.fails);
+                a.spec, a.flags, a.enabled, a.runs, a.failures, a.fails.values().stream()
+                        .map(x -> new Views.FailView(x.name, x.spec, x.runs, x.failures)).toList());
     }
 
     // ---------------------------------------------------------------- HAM-level state
@@ -862,6 +1334,11 @@ public final class Engine {
 
     public ActivityLog activityLog() {
         return log;
+    }
+
+    /** Lane threads in use now: at most (independent conditions + 2), as the guide says. */
+    public int laneCount() {
+        return dispatcher.laneCount();
     }
 
     /** Recorded by the Guardian hook: the pid of the current Guardian, 0 when none runs. */

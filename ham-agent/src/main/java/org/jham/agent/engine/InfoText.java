@@ -43,6 +43,9 @@ public final class InfoText {
         if (!e.startLine().isEmpty()) {
             b.append(line("Start Line", e.startLine()));
         }
+        if (e.state() != 0) {
+            b.append(line("Entity State", e.state()));
+        }
         b.append("Stats:\n").append(line("Created", stamp(e.created())));
         if (e.lastDeath() != null) {
             b.append(line("Last Death", stamp(e.lastDeath())));
@@ -55,6 +58,8 @@ public final class InfoText {
     }
 
     public static String condition(Views.ConditionView c) {
+        String filter = c.filter().isEmpty() ? "" : line(c.type() == org.jham.ConditionType.CONDSTATE
+                ? "State Filter" : "Raise Filter", c.filter());
         return line("Path", c.path())
                 + line("Entity Pid", c.entityPid())
                 + line("Num Actions", c.actionNames().size())
@@ -62,6 +67,7 @@ public final class InfoText {
                 + line("Condition type", c.type().name())
                 + line("Condition flags", Flags.format(Flags.Kind.CONDITION, c.flags()))
                 + line("Enabled", c.enabled() ? "YES" : "NO")
+                + filter
                 + line("Times Triggered", c.triggerCount());
     }
 
@@ -74,7 +80,25 @@ public final class InfoText {
                 + line("Action flags", Flags.format(Flags.Kind.ACTION, a.flags()))
                 + line("Enabled", a.enabled() ? "YES" : "NO")
                 + line("Times Run", a.runCount())
-                + line("Times Failed", a.failCount());
+                + line("Times Failed", a.failCount())
+                + failList(a);
+    }
+
+    private static String failList(Views.ActionView a) {
+        if (a.failActions().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(line("Num Fail Actions", a.failActions().size()));
+        for (Views.FailView f : a.failActions()) {
+            b.append(line("Fail Action", failItem(f)));
+        }
+        return b.toString();
+    }
+
+    /** One action-fail item: {@code name : TYPE detail (run n, failed m)}. */
+    public static String failItem(Views.FailView f) {
+        return f.name() + " : " + f.spec().typeName() + " " + f.spec().detail() + " (run " + f.runCount() + ", failed "
+                + f.failCount() + ")";
     }
 
     /** The guide's ReArm field: ON when HREARMAFTERRESTART is set. */

@@ -15,15 +15,21 @@ public final class Views {
 
     public record EntityView(String name, String path, long pid, EntityType type, int flags, boolean enabled,
                              boolean alive, Instant created, Instant lastDeath, Instant restarted, int numRestarts,
-                             String lastExit, String startLine, List<String> conditionNames) {
+                             String lastExit, String startLine, List<String> conditionNames, int state) {
     }
 
     public record ConditionView(String entityName, String name, String path, long entityPid, ConditionType type,
-                                int flags, boolean enabled, long triggerCount, List<String> actionNames) {
+                                int flags, boolean enabled, long triggerCount, List<String> actionNames,
+                                String filter) {
     }
 
     public record ActionView(String entityName, String conditionName, String name, String path, long entityPid,
-                             ActionSpec spec, int flags, boolean enabled, long runCount, long failCount) {
+                             ActionSpec spec, int flags, boolean enabled, long runCount, long failCount,
+                             List<FailView> failActions) {
+    }
+
+    /** One item of an action's action-fail list. */
+    public record FailView(String name, ActionSpec spec, long runCount, long failCount) {
     }
 
     /** A condition that fired: what the jham.condition notification carries. */

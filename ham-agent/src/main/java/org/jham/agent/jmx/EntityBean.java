@@ -92,6 +92,11 @@ final class EntityBean implements EntityMXBean {
     }
 
     @Override
+    public int getState() {
+        return view().state();
+    }
+
+    @Override
     public String getInfo() {
         return InfoText.entity(view());
     }
@@ -108,5 +113,38 @@ final class EntityBean implements EntityMXBean {
             Flags.parse(Flags.Kind.NONE, flags);
             engine.detach(ename);
         });
+    }
+
+    @Override
+    public String conditionState(String cname, int fromState, int toState, String flags) {
+        return Wire.call(() -> engine.addStateCondition(ename, cname, fromState, toState,
+                Flags.parse(Flags.Kind.CONDITION, flags)).name());
+    }
+
+    @Override
+    public String conditionRaise(String cname, int rtype, int rclass, int rseverity, String flags) {
+        return Wire.call(() -> engine.addRaiseCondition(ename, cname, rtype, rclass, rseverity,
+                Flags.parse(Flags.Kind.CONDITION, flags)).name());
+    }
+
+    @Override
+    public void reportState(int toState, String flags) {
+        Wire.run(() -> {
+            Flags.parse(Flags.Kind.NONE, flags);
+            engine.reportState(ename, toState);
+        });
+    }
+
+    @Override
+    public void raise(int rtype, int rclass, int rseverity, String flags) {
+        Wire.run(() -> {
+            Flags.parse(Flags.Kind.NONE, flags);
+            engine.raise(ename, rtype, rclass, rseverity);
+        });
+    }
+
+    @Override
+    public int control(String command, String flags) {
+        return Wire.call(() -> engine.entityControl(ename, Flags.parseCommand(command), Flags.parseControl(Flags.Kind.ENTITY, flags)));
     }
 }

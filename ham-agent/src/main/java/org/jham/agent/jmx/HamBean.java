@@ -14,10 +14,13 @@ import org.jham.Errno;
 import org.jham.Flags;
 import org.jham.HamConstants;
 import org.jham.HamException;
+import org.jham.agent.delivery.ChannelRegistry;
+import org.jham.agent.delivery.Deliveries;
 import org.jham.agent.engine.Engine;
 import org.jham.agent.engine.InfoText;
 import org.jham.agent.engine.Views;
 import org.jham.agent.log.ActivityLog;
+import org.jham.agent.process.SignalNames;
 import org.jham.mbean.HamMXBean;
 import org.jham.mbean.ObjectNames;
 
@@ -32,19 +35,27 @@ public final class HamBean extends NotificationBroadcasterSupport implements Ham
     }
 
     private static final CompositeType FIRED_TYPE = firedType();
+    private static final CompositeType SIGNAL_TYPE = signalType();
 
     private final Engine engine;
     private final StopHandler stopHandler;
+    private final ChannelRegistry channels;
+    private final Deliveries.Signals signals;
     private final String address;
     private final AtomicLong sequence = new AtomicLong();
 
-    public HamBean(Engine engine, String address, StopHandler stopHandler) {
+    public HamBean(Engine engine, String address, StopHandler stopHandler, ChannelRegistry channels,
+                   Deliveries.Signals signals) {
         super(new MBeanNotificationInfo[] {
             new MBeanNotificationInfo(new String[] {ObjectNames.NOTIF_CONDITION}, Notification.class.getName(),
                     "a condition fired (userData: entity, condition, path, conditionType, event, pid, time, detail)"),
             new MBeanNotificationInfo(new String[] {ObjectNames.NOTIF_ACTIVITY}, Notification.class.getName(),
-                    "a line of the activity log")});
+                    "a line of the activity log"),
+            new MBeanNotificationInfo(new String[] {ObjectNames.NOTIF_SIGNAL}, Notification.class.getName(),
+                    "a notify-signal action sent a signal (userData: pid, signal, code, value, source, time)")});
         this.engine = engine;
+        this.channels = channels;
+        this.signals = signals;
         this.address = address;
         this.stopHandler = stopHandler;
     }
@@ -54,6 +65,40 @@ public final class HamBean extends NotificationBroadcasterSupport implements Ham
                 f.time().toEpochMilli(), f.event() + " " + f.path() + " entity=" + f.entityName() + " pid=" + f.entityPid());
         n.setUserData(toComposite(f));
         sendNotification(n);
+    }
+
+    void signalled(long pid, int signum, int code, int value, String source) {
+        long now = System.currentTimeMillis();
+        Notification n = new Notification(ObjectNames.NOTIF_SIGNAL, ObjectNames.HAM, sequence.incrementAndGet(), now,
+                "signal " + SignalNames.name(signum) + " to pid " + pid + " code " + code + " value " + value
+                        + " from " + source);
+        try {
+            n.setUserData(new CompositeDataSupport(SIGNAL_TYPE,
+                    new String[] {"pid", "signal", "code", "value", "source", "time"},
+                    new Object[] {pid, signum, code, value, source == null ? "" : source, now}));
+        } catch (OpenDataException e) {
+            throw new IllegalStateException(e);
+        }
+        sendNotification(n);
+    }
+
+    @Override
+    public int createChannel(long pid) {
+        return Wire.call(() -> channels.open(pid).chid());
+    }
+
+    @Override
+    public String[] getChannels() {
+        return channels.list().stream().map(Object::toString).toArray(String[]::new);
+    }
+
+    @Override
+    public void signal(long pid, String signal, int code, int value, String source) {
+        Wire.run(() -> {
+            int signum = SignalNames.parse(signal);
+            signals.send(pid, signum, value);
+            signalled(pid, signum, code, value, source);
+        });
     }
 
     void activity(String line) {
@@ -203,6 +248,19 @@ public final class HamBean extends NotificationBroadcasterSupport implements Ham
                         "event that fired it", "entity pid", "time (guide stamp)", "detail"},
                     new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.STRING, SimpleType.STRING,
                         SimpleType.STRING, SimpleType.LONG, SimpleType.STRING, SimpleType.STRING});
+        } catch (OpenDataException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static CompositeType signalType() {
+        try {
+            return new CompositeType("jham.signal", "a signal a notify-signal action sent",
+                    new String[] {"pid", "signal", "code", "value", "source", "time"},
+                    new String[] {"target pid", "signal number", "code", "value", "the action that sent it",
+                        "epoch milliseconds"},
+                    new OpenType<?>[] {SimpleType.LONG, SimpleType.INTEGER, SimpleType.INTEGER, SimpleType.INTEGER,
+                        SimpleType.STRING, SimpleType.LONG});
         } catch (OpenDataException e) {
             throw new ExceptionInInitializerError(e);
         }

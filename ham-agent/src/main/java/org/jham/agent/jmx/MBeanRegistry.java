@@ -11,6 +11,7 @@ import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.jham.agent.delivery.ChannelRegistry;
 import org.jham.agent.engine.Engine;
 import org.jham.agent.engine.EngineListener;
 import org.jham.agent.engine.Views;
@@ -22,11 +23,13 @@ import org.jham.mbean.ObjectNames;
  * all on {@link #close()} (collecting failures), so a HAM stopped inside a host JVM leaves nothing
  * behind. Thread-safe: structural callbacks arrive under the engine lock, in tree order.
  */
-public final class MBeanRegistry implements EngineListener, AutoCloseable {
+public final class MBeanRegistry implements EngineListener, ChannelRegistry.Listener, AutoCloseable {
     private final MBeanServer server;
     private final Set<ObjectName> registered = new LinkedHashSet<>();
     private volatile Engine engine;
     private volatile HamBean hamBean;
+    private final java.util.Map<ObjectName, ChannelBean> channelBeans = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile ChannelRegistry channels;
     /**
      * Sends notifications in order on one thread of its own: building and queuing a JMX
      * notification costs far more than queuing a restart, and must never delay recovery.
@@ -41,9 +44,10 @@ public final class MBeanRegistry implements EngineListener, AutoCloseable {
         this.server = server;
     }
 
-    /** Binds the engine (created after this registry, which it reports to). */
-    public void bind(Engine engine, HamBean hamBean) {
+    /** Binds the engine (created after this registry, which it reports to) and the channels. */
+    public void bind(Engine engine, HamBean hamBean, ChannelRegistry channels) {
         this.engine = engine;
+        this.channels = channels;
         this.hamBean = hamBean;
         register(ObjectNames.HAM, hamBean);
         entityAdded(ObjectNames.GLOBAL_ENTITY);
@@ -85,6 +89,37 @@ public final class MBeanRegistry implements EngineListener, AutoCloseable {
         HamBean h = hamBean;
         if (h != null) {
             notifier.execute(() -> h.conditionFired(fired));
+        }
+    }
+
+    @Override
+    public void opened(ChannelRegistry.Channel channel) {
+        ChannelBean b = new ChannelBean(channels, channel);
+        ObjectName n = ObjectNames.channel(channel.pid(), channel.chid());
+        channelBeans.put(n, b);
+        register(n, b);
+    }
+
+    @Override
+    public void closed(ChannelRegistry.Channel channel) {
+        ObjectName n = ObjectNames.channel(channel.pid(), channel.chid());
+        channelBeans.remove(n);
+        unregister(n);
+    }
+
+    @Override
+    public void pulse(ChannelRegistry.Channel channel, int code, int value, String source) {
+        ChannelBean b = channelBeans.get(ObjectNames.channel(channel.pid(), channel.chid()));
+        if (b != null) {
+            notifier.execute(() -> b.emit(code, value, source));
+        }
+    }
+
+    /** Emits the jham.signal notice of a signal a notify-signal action sent (on the notification thread). */
+    public void signalled(long pid, int signum, int code, int value, String source) {
+        HamBean h = hamBean;
+        if (h != null) {
+            notifier.execute(() -> h.signalled(pid, signum, code, value, source));
         }
     }
 

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import org.jham.Errno;
 import org.jham.HamException;
+import org.jham.agent.delivery.ChannelRegistry;
+import org.jham.agent.delivery.Deliveries;
+import org.jham.agent.delivery.NamespaceProbe;
 import org.jham.agent.engine.Engine;
 import org.jham.agent.engine.EngineConfig;
 import org.jham.agent.jmx.HamBean;
@@ -57,7 +60,8 @@ public final class HamServer {
     private final ProcessLauncher launcher;
     private final Engine engine;
     private final MBeanRegistry registry;
-    private final JmxmpServer connector;
+    private final ChannelRegistry channels;
+    private volatile JmxmpServer connector;
     private final GuardianLink guardian;
     private final FileChannel lockChannel;
     private final FileLock stateLock;
@@ -92,7 +96,12 @@ public final class HamServer {
         EngineConfig cfg = new EngineConfig(options.restartMax(), Duration.ofSeconds(options.restartWindowSeconds()),
                 EngineConfig.defaults().stopGrace());
         this.launcher = new ProcessLauncher(stateDir.resolve("output"), watcher);
-        this.engine = new Engine(cfg, log, launcher, watcher, Clock.systemDefaultZone(), registry);
+        this.channels = new ChannelRegistry(watcher, Clock.systemDefaultZone());
+        channels.setListener(registry);
+        Deliveries.Signals signals = launcher.signals()::send;
+        Deliveries deliveries = new Deliveries(() -> connector == null ? null : connector.address(), channels,
+                new NamespaceProbe(mbeanServer), signals, registry::signalled, Deliveries.Plugins.NONE);
+        this.engine = new Engine(cfg, log, launcher, watcher, Clock.systemDefaultZone(), registry, deliveries);
         JmxmpServer cs;
         try {
             cs = JmxmpServer.start(mbeanServer, options.bind(), options.port());
@@ -101,7 +110,8 @@ public final class HamServer {
             throw e;
         }
         this.connector = cs;
-        registry.bind(engine, new HamBean(engine, connector.address(), abrupt -> stopAsync(abrupt, afterStop)));
+        registry.bind(engine, new HamBean(engine, connector.address(), abrupt -> stopAsync(abrupt, afterStop), channels,
+                signals), channels);
         writeFile(stateDir.resolve("ham.pid"), Long.toString(ProcessHandle.current().pid()));
         writeFile(stateDir.resolve("ham.address"), connector.address());
         log.log(1, "HAM started: pid " + ProcessHandle.current().pid() + " on " + connector.address()
