@@ -1,14 +1,19 @@
 package org.jham.agent.launch;
 
+import java.io.File;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.jham.Errno;
 import org.jham.HamException;
 import org.jham.agent.log.ActivityLogConfig;
 import org.jham.agent.log.TimestampMode;
+import org.jham.agent.plugin.PluginHost;
 
 /**
  * The options of a HAM, from the {@code bin/ham} command line ({@link #parse}) or a
@@ -31,6 +36,8 @@ public final class HamOptions {
     public static final int DEFAULT_RESTART_WINDOW_SECONDS = 10;
     /** The log file of {@code -f} without a file name, inside the state directory. */
     public static final String DEFAULT_LOG_FILE_NAME = "ham.log";
+    /** The plugin directory when {@code --plugin-path} is not given, inside the state directory. */
+    public static final String DEFAULT_PLUGIN_DIR_NAME = "plugins";
 
     private final boolean help;
     private final boolean logDisabled;
@@ -45,6 +52,7 @@ public final class HamOptions {
     private final int pollMillis;
     private final int restartMax;
     private final int restartWindowSeconds;
+    private final List<Path> pluginPath;
 
     private HamOptions(Builder b) {
         this.help = b.help;
@@ -60,6 +68,7 @@ public final class HamOptions {
         this.pollMillis = b.pollMillis;
         this.restartMax = b.restartMax;
         this.restartWindowSeconds = b.restartWindowSeconds;
+        this.pluginPath = b.pluginPath != null ? b.pluginPath : List.of(b.stateDir.resolve(DEFAULT_PLUGIN_DIR_NAME));
     }
 
     /** The options with nothing given: the defaults, state directory from this environment. */
@@ -203,6 +212,9 @@ public final class HamOptions {
             case "--restart-intensity":
                 b.setIntensity(name, value);
                 break;
+            case "--plugin-path":
+                b.pluginPath = pluginPathValue(name, value);
+                break;
             default:
                 throw new HamException(Errno.EINVAL, "unknown option " + name + " (see ham -h)");
         }
@@ -216,6 +228,7 @@ public final class HamOptions {
             case "--state-dir":
             case "--poll-ms":
             case "--restart-intensity":
+            case "--plugin-path":
                 return true;
             default:
                 return false;
@@ -227,8 +240,8 @@ public final class HamOptions {
      * {@code key=value} pairs, keys {@code port}, {@code bind}, {@code statedir},
      * {@code verbosity}, {@code log} (a file; empty for {@code <statedir>/ham.log}),
      * {@code timestamps}, {@code fresh} ({@code true}/{@code false}), {@code disabled}
-     * ({@code true}/{@code false}, as {@code -d}), {@code pollms} and {@code restartintensity}.
-     * Values cannot hold commas. Null or blank means all defaults.
+     * ({@code true}/{@code false}, as {@code -d}), {@code pollms}, {@code restartintensity} and
+     * {@code pluginpath}. Values cannot hold commas. Null or blank means all defaults.
      *
      * @throws HamException EINVAL naming the bad key or value
      */
@@ -291,9 +304,13 @@ public final class HamOptions {
                 case "restartintensity":
                     b.setIntensity(what, value);
                     break;
+                case "pluginpath":
+                    b.pluginPath = pluginPathValue(what, value);
+                    break;
                 default:
                     throw new HamException(Errno.EINVAL, "unknown agent option '" + key + "' (known: port, bind, "
-                            + "statedir, verbosity, log, timestamps, fresh, disabled, pollms, restartintensity)");
+                            + "statedir, verbosity, log, timestamps, fresh, disabled, pollms, restartintensity, "
+                            + "pluginpath)");
             }
         }
         return new HamOptions(b);
@@ -304,7 +321,7 @@ public final class HamOptions {
         return String.join("\n",
                 "usage: ham [-?|-h] [-d] [-f [FILE]] [-t none|relative|absolute|shortabs] [-v...] [-Vn]",
                 "           [--port N] [--bind ADDR] [--state-dir DIR] [--fresh] [--foreground]",
-                "           [--poll-ms N] [--restart-intensity MAX/SECONDS]",
+                "           [--poll-ms N] [--restart-intensity MAX/SECONDS] [--plugin-path PATH]",
                 "  -?, -h                 show this help",
                 "  -d                     disable the activity log",
                 "  -f [FILE]              log to FILE instead of stderr (no FILE: <state-dir>/ham.log)",
@@ -321,7 +338,9 @@ public final class HamOptions {
                         + MAX_POLL_MILLIS + " ms (default " + DEFAULT_POLL_MILLIS + ")",
                 "  --restart-intensity MAX/SECONDS",
                 "                         at most MAX restarts of one entity within SECONDS (default "
-                        + DEFAULT_RESTART_MAX + "/" + DEFAULT_RESTART_WINDOW_SECONDS + "; 0 = no limit)");
+                        + DEFAULT_RESTART_MAX + "/" + DEFAULT_RESTART_WINDOW_SECONDS + "; 0 = no limit)",
+                "  --plugin-path PATH     plugin jars and directories of jars, separated by ':'",
+                "                         (default <state-dir>/" + DEFAULT_PLUGIN_DIR_NAME + "; empty: no plugins)");
     }
 
     /** {@code -?}/{@code -h}/{@code --help}: show usage and do nothing else. */
@@ -389,6 +408,14 @@ public final class HamOptions {
         return restartWindowSeconds;
     }
 
+    /**
+     * The plugin path ({@code --plugin-path}): jars and directories of jars, absolute, in the order
+     * given; by default {@code <state-dir>/plugins}; empty for no plugins.
+     */
+    public List<Path> pluginPath() {
+        return pluginPath;
+    }
+
     /** The activity log's configuration from these options. */
     public ActivityLogConfig activityLogConfig() {
         return new ActivityLogConfig(logDisabled, verbosity, timestamps, logFile);
@@ -407,13 +434,13 @@ public final class HamOptions {
                 && timestamps == x.timestamps && verbosity == x.verbosity && port == x.port && bind.equals(x.bind)
                 && stateDir.equals(x.stateDir) && fresh == x.fresh && foreground == x.foreground
                 && pollMillis == x.pollMillis && restartMax == x.restartMax
-                && restartWindowSeconds == x.restartWindowSeconds;
+                && restartWindowSeconds == x.restartWindowSeconds && pluginPath.equals(x.pluginPath);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(help, logDisabled, logFile, timestamps, verbosity, port, bind, stateDir, fresh,
-                foreground, pollMillis, restartMax, restartWindowSeconds);
+                foreground, pollMillis, restartMax, restartWindowSeconds, pluginPath);
     }
 
     @Override
@@ -422,7 +449,8 @@ public final class HamOptions {
                 + ", timestamps=" + timestamps.optionName() + ", verbosity=" + verbosity + ", port=" + port
                 + ", bind=" + bind + ", stateDir=" + stateDir + ", fresh=" + fresh + ", foreground=" + foreground
                 + ", pollMillis=" + pollMillis + ", restartIntensity=" + restartMax + "/" + restartWindowSeconds
-                + "]";
+                + ", pluginPath="
+                + pluginPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)) + "]";
     }
 
     /** {@code $XDG_STATE_HOME/jham}, else {@code ~/.local/state/jham}. */
@@ -506,6 +534,21 @@ public final class HamOptions {
         }
     }
 
+    /** Jars and directories separated by ':', each made absolute; empty means no plugins. */
+    private static List<Path> pluginPathValue(String option, String value) {
+        List<Path> entries;
+        try {
+            entries = PluginHost.parsePath(value);
+        } catch (HamException e) {
+            throw new HamException(Errno.EINVAL, option + ": " + e.detail());
+        }
+        List<Path> result = new ArrayList<>();
+        for (Path p : entries) {
+            result.add(p.toAbsolutePath().normalize());
+        }
+        return List.copyOf(result);
+    }
+
     private static int addClamped(int a, int b) {
         return (int) Math.min(Integer.MAX_VALUE, (long) a + b);
     }
@@ -526,6 +569,8 @@ public final class HamOptions {
         int pollMillis = DEFAULT_POLL_MILLIS;
         int restartMax = DEFAULT_RESTART_MAX;
         int restartWindowSeconds = DEFAULT_RESTART_WINDOW_SECONDS;
+        /** Null until {@code --plugin-path}: the default follows the final state directory. */
+        List<Path> pluginPath;
 
         Builder(Path stateDir) {
             this.stateDir = stateDir;

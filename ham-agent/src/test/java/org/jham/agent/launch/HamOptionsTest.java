@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.jham.Errno;
 import org.jham.HamException;
@@ -64,6 +65,7 @@ class HamOptionsTest {
         assertEquals(20, o.pollMillis());
         assertEquals(20, o.restartMax());
         assertEquals(10, o.restartWindowSeconds());
+        assertEquals(List.of(STATE.resolve("plugins")), o.pluginPath());
         assertEquals(o, HamOptions.parse(NO_ENV, HOME, (String[]) null));
         assertEquals(new ActivityLogConfig(false, 1, TimestampMode.RELATIVE, null), o.activityLogConfig());
     }
@@ -97,7 +99,7 @@ class HamOptionsTest {
         String u = HamOptions.usage();
         for (String opt : new String[] {"-?", "-h", "-d", "-f", "-t", "none", "relative", "absolute", "shortabs",
             "-v", "-Vn", "--port", "--bind", "--state-dir", "--fresh", "--foreground", "--poll-ms",
-            "--restart-intensity"}) {
+            "--restart-intensity", "--plugin-path"}) {
             assertTrue(u.contains(opt), "usage lacks " + opt);
         }
     }
@@ -221,9 +223,37 @@ class HamOptionsTest {
     }
 
     @Test
+    void pluginPath() {
+        assertEquals(List.of(Path.of("/opt/plugins"), Path.of("/x/one.jar")),
+                parse("--plugin-path", "/opt/plugins:/x/one.jar").pluginPath());
+        assertEquals(List.of(Path.of("/a"), Path.of("/b")), parse("--plugin-path=/a::/b/./:").pluginPath());
+        assertEquals(List.of(Path.of("rel/p.jar").toAbsolutePath()), parse("--plugin-path", "rel/p.jar").pluginPath());
+        // Empty: no plugins at all (not the default directory).
+        assertEquals(List.of(), parse("--plugin-path", "").pluginPath());
+        assertEquals(List.of(), parse("--plugin-path=:").pluginPath());
+        assertEquals(List.of(Path.of("/b")), parse("--plugin-path", "/a", "--plugin-path", "/b").pluginPath());
+    }
+
+    @Test
+    void pluginPathDefaultsToTheStateDirectory() {
+        assertEquals(List.of(Path.of("/s/plugins")), parse("--state-dir", "/s").pluginPath());
+        assertEquals(List.of(Path.of("/p")), parse("--plugin-path", "/p", "--state-dir", "/s").pluginPath());
+        assertEquals(List.of(Path.of("/xdg/jham/plugins")),
+                HamOptions.parse(Map.of("XDG_STATE_HOME", "/xdg"), HOME).pluginPath());
+    }
+
+    @Test
+    void badPluginPathIsEinval() {
+        assertEinval(a("--plugin-path"), "--plugin-path", "needs a value");
+        assertEinval(a("--plugin-path", "/ok:/a\0b"), "--plugin-path", "'/a\0b'", "not a path");
+        assertAgentEinval("pluginpath=/a\0b", "agent option pluginpath", "'/a\0b'");
+    }
+
+    @Test
     void combination() {
         HamOptions o = parse("-d", "-f", "/l/ham.log", "-t", "shortabs", "-vv", "--port", "0", "--bind", "0.0.0.0",
-                "--state-dir", "/st", "--fresh", "--foreground", "--poll-ms", "5", "--restart-intensity", "3/30");
+                "--state-dir", "/st", "--fresh", "--foreground", "--poll-ms", "5", "--restart-intensity", "3/30",
+                "--plugin-path", "/p1:/p2/x.jar");
         assertTrue(o.logDisabled());
         assertEquals(Path.of("/l/ham.log"), o.logFile());
         assertEquals(TimestampMode.SHORTABS, o.timestamps());
@@ -238,7 +268,9 @@ class HamOptionsTest {
         assertEquals(30, o.restartWindowSeconds());
         assertEquals(new ActivityLogConfig(true, 3, TimestampMode.SHORTABS, Path.of("/l/ham.log")),
                 o.activityLogConfig());
+        assertEquals(List.of(Path.of("/p1"), Path.of("/p2/x.jar")), o.pluginPath());
         assertTrue(o.toString().contains("restartIntensity=3/30"), o.toString());
+        assertTrue(o.toString().contains("pluginPath=/p1:/p2/x.jar"), o.toString());
     }
 
     @Test
@@ -252,6 +284,9 @@ class HamOptionsTest {
         assertEquals(parse("-v", "--port", "1"), parse("--port=1", "-v"));
         assertEquals(parse("-v", "--port", "1").hashCode(), parse("--port=1", "-v").hashCode());
         assertNotEquals(parse("-v"), parse("-vv"));
+        assertEquals(parse("--plugin-path", "/a:/b"), parse("--plugin-path=/a:/b:"));
+        assertNotEquals(parse("--plugin-path", "/a:/b"), parse("--plugin-path", "/b:/a"));
+        assertNotEquals(parse(), parse("--plugin-path", ""));
     }
 
     @Test
@@ -341,6 +376,9 @@ class HamOptionsTest {
         assertEquals(Path.of("/x/ham.log"), agent("log=,statedir=/x").logFile());
         assertEquals(Path.of("/a=b"), agent("statedir=/a=b").stateDir());
         assertEquals(0, agent("restartintensity=0").restartMax());
+        assertEquals(List.of(Path.of("/p"), Path.of("/q/r.jar")), agent("pluginpath=/p:/q/r.jar").pluginPath());
+        assertEquals(List.of(), agent("pluginpath=").pluginPath());
+        assertEquals(List.of(Path.of("/x/plugins")), agent("statedir=/x").pluginPath());
     }
 
     @Test
@@ -354,7 +392,7 @@ class HamOptionsTest {
 
     @Test
     void badAgentOptionsAreEinval() {
-        assertAgentEinval("colour=blue", "unknown agent option 'colour'", "port");
+        assertAgentEinval("colour=blue", "unknown agent option 'colour'", "port", "pluginpath");
         assertAgentEinval("port", "'port'", "key=value");
         assertAgentEinval("=7770", "'=7770'", "key=value");
         assertAgentEinval("port=x", "agent option port", "'x'");
