@@ -24,12 +24,14 @@ import org.jham.agent.jmx.HamBean;
 import org.jham.agent.jmx.JmxmpServer;
 import org.jham.agent.jmx.MBeanRegistry;
 import org.jham.agent.log.ActivityLog;
+import org.jham.agent.plugin.EngineContext;
+import org.jham.agent.plugin.PluginHost;
 import org.jham.agent.process.ProcessLauncher;
 import org.jham.agent.process.ProcessWatcher;
 
 /**
  * One running HAM, however it was launched ({@code bin/ham}, jsvc, -javaagent): activity log,
- * engine, MBeans in the given MBeanServer, JMXMP connector, and the state directory it owns
+ * engine, plugins, MBeans in the given MBeanServer, JMXMP connector, and the state directory it owns
  * (locked, so two HAMs never share one). Stops in a fixed order: Guardian first, then the engine
  * (graceful or abrupt), MBeans, connector, watchers, log. Thread-safe.
  */
@@ -61,6 +63,7 @@ public final class HamServer {
     private final Engine engine;
     private final MBeanRegistry registry;
     private final ChannelRegistry channels;
+    private final PluginHost plugins;
     private volatile JmxmpServer connector;
     private final GuardianLink guardian;
     private final FileChannel lockChannel;
@@ -99,9 +102,14 @@ public final class HamServer {
         this.channels = new ChannelRegistry(watcher, Clock.systemDefaultZone());
         channels.setListener(registry);
         Deliveries.Signals signals = launcher.signals()::send;
+        // Contexts are made when the plugins start, after the engine exists.
+        this.plugins = new PluginHost(options.pluginPath(), name -> new EngineContext(name, engine()),
+                line -> log.log(1, line));
         Deliveries deliveries = new Deliveries(() -> connector == null ? null : connector.address(), channels,
-                new NamespaceProbe(mbeanServer), signals, registry::signalled, Deliveries.Plugins.NONE);
+                new NamespaceProbe(mbeanServer), signals, registry::signalled,
+                (type, args) -> plugins.actionPlugin(type).create(args));
         this.engine = new Engine(cfg, log, launcher, watcher, Clock.systemDefaultZone(), registry, deliveries);
+
         JmxmpServer cs;
         try {
             cs = JmxmpServer.start(mbeanServer, options.bind(), options.port());
@@ -110,6 +118,12 @@ public final class HamServer {
             throw e;
         }
         this.connector = cs;
+        try {
+            plugins.start();
+        } catch (RuntimeException e) {
+            closeAll();
+            throw e;
+        }
         registry.bind(engine, new HamBean(engine, connector.address(), abrupt -> stopAsync(abrupt, afterStop), channels,
                 signals), channels);
         writeFile(stateDir.resolve("ham.pid"), Long.toString(ProcessHandle.current().pid()));
@@ -168,6 +182,7 @@ public final class HamServer {
         try {
             guardian.stop();
             engine.shutdown(abrupt);
+            plugins.close();
             log.log(1, "HAM stopped");
         } finally {
             closeAll();
@@ -178,7 +193,7 @@ public final class HamServer {
     /** Closes every part even when one fails; throws the first failure after all were tried. */
     private void closeAll() {
         RuntimeException first = null;
-        for (AutoCloseable c : new AutoCloseable[] {registry, connector, launcher, watcher, log}) {
+        for (AutoCloseable c : new AutoCloseable[] {plugins, registry, connector, launcher, watcher, log}) {
             if (c == null) {
                 continue;
             }
