@@ -192,15 +192,13 @@ public final class Engine {
 
     /** An item of an action's action-fail list. */
     private static final class FailNode {
-        final ActionNode owner;
         final String name;
         final ActionSpec spec;
         boolean removed;
         long runs;
         long failures;
 
-        FailNode(ActionNode owner, String name, ActionSpec spec) {
-            this.owner = owner;
+        FailNode(String name, ActionSpec spec) {
             this.name = name;
             this.spec = spec;
         }
@@ -487,7 +485,7 @@ public final class Engine {
             if (spec instanceof ActionSpec.Waitfor) {
                 checkWaitAllowed(a.condition);
             }
-            a.fails.put(fname, new FailNode(a, fname, spec));
+            a.fails.put(fname, new FailNode(fname, spec));
             log.log(2, "action-fail item added: " + path(a) + "/" + fname + " " + spec.typeName() + " " + spec.detail());
         }
     }
