@@ -397,7 +397,8 @@ class ActionsIT {
 
         killAndAwait("no-channel", "death", 1);
         activity.await("] after the lost pulse");
-        assertTrue(activity.indexOf("action failed: no-channel/death/nowhere: ENOENT: no channel " + self + "/999999") >= 0,
+        String failed = "action failed: no-channel/death/nowhere: ENOENT: no channel " + self + "/999999";
+        assertTrue(activity.indexOf(failed) >= 0,
                 String.join("\n", activity.lines()));
         assertFalse(hasAction("no-channel", "death", "nowhere"));
     }
