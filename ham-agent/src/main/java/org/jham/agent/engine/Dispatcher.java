@@ -130,10 +130,10 @@ final class Dispatcher {
 
     /**
      * Queues {@code job} in the lane of a condition; {@code conditionKey} identifies the condition
-     * for its independent lane, {@code conditionGone} says it was removed meanwhile (its lane is
+     * for its independent lane (named after {@code conditionPath}), {@code conditionGone} says it was removed meanwhile (its lane is
      * then retired as soon as the job is done).
      */
-    void submit(Object conditionKey, int conditionFlags, boolean conditionGone, Job job) {
+    void submit(Object conditionKey, String conditionPath, int conditionFlags, boolean conditionGone, Job job) {
         if (shutdown) {
             return;
         }
@@ -142,7 +142,9 @@ final class Dispatcher {
                 nowait.submit(job);
                 break;
             case INDEPENDENT:
-                Lane l = independent.computeIfAbsent(conditionKey, k -> new Lane("ham-lane-independent"));
+                // Named after its condition, so a thread dump says which condition waits.
+                Lane l = independent.computeIfAbsent(conditionKey,
+                        k -> new Lane("ham-lane-independent " + conditionPath));
                 l.submit(job);
                 if (conditionGone) {
                     conditionRemoved(conditionKey);

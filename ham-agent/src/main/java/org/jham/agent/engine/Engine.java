@@ -871,7 +871,7 @@ public final class Engine {
         synchronized (lock) {
             gone = f.condition.removed;
         }
-        dispatcher.submit(f.condition, f.condition.flags, gone, new Run(f));
+        dispatcher.submit(f.condition, f.fired.path(), f.condition.flags, gone, new Run(f));
     }
 
     // ---------------------------------------------------------------- running action lists (lane threads)

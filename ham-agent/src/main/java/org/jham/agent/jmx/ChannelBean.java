@@ -33,8 +33,9 @@ final class ChannelBean extends NotificationBroadcasterSupport implements Channe
         this.name = ObjectNames.channel(channel.pid(), channel.chid());
     }
 
-    void emit(int code, int value, String source) {
-        long now = System.currentTimeMillis();
+    /** @param deliveredAt when the HAM delivered it (the notification may leave a little later) */
+    void emit(int code, int value, String source, long deliveredAt) {
+        long now = deliveredAt;
         Notification n = new Notification(ObjectNames.NOTIF_PULSE, name, sequence.incrementAndGet(), now,
                 "pulse code " + code + " value " + value + " from " + source);
         try {

@@ -111,7 +111,8 @@ public final class MBeanRegistry implements EngineListener, ChannelRegistry.List
     public void pulse(ChannelRegistry.Channel channel, int code, int value, String source) {
         ChannelBean b = channelBeans.get(ObjectNames.channel(channel.pid(), channel.chid()));
         if (b != null) {
-            notifier.execute(() -> b.emit(code, value, source));
+            long deliveredAt = System.currentTimeMillis();
+            notifier.execute(() -> b.emit(code, value, source, deliveredAt));
         }
     }
 
