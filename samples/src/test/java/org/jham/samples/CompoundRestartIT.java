@@ -88,31 +88,63 @@ class CompoundRestartIT {
 
             // HACTIONDONOW: each mount ran once when it was added (the two may finish in either order).
             List<Line> lines = await(trace, 3);
+            assertEquals(3, lines.size(), lines.toString());
             assertEquals(new Line("started", pid, lines.get(0).ms()), lines.get(0));
             assertEquals(List.of("mounted dir1", "mounted dir2"),
                     lines.subList(1, 3).stream().map(Line::what).sorted().toList());
 
-            EntityMXBean e = ham.entity(CompoundRestart.ENTITY);
             for (int round = 1; round <= 2; round++) {
-                LiveHam.kill9(pid);
-                long next = ham.awaitPid(CompoundRestart.ENTITY, pid);
-                int seen = lines.size();
-                lines = await(trace, seen + 3);
-                List<Line> after = lines.subList(seen, seen + 3);
-                // Restart first, then MountDir1 after Delay1, then Mountdir2 after Delay2.
-                assertEquals(new Line("started", next, after.get(0).ms()), after.get(0), "round " + round);
-                assertEquals("mounted dir1", after.get(1).what(), "round " + round + ": " + after);
-                assertEquals("mounted dir2", after.get(2).what(), "round " + round + ": " + after);
-                long restarted = restartedMillis(e);
-                assertTrue(after.get(1).ms() >= restarted + DELAY1,
-                        "round " + round + ": dir1 at " + after.get(1).ms() + ", restarted at " + restarted);
-                assertTrue(after.get(2).ms() >= restarted + DELAY1 + DELAY2,
-                        "round " + round + ": dir2 at " + after.get(2).ms() + ", restarted at " + restarted);
-                assertEquals(round, e.getNumRestarts());
-                // Everything was HREARMAFTERRESTART: nothing was pruned by the restart.
-                assertEquals(ACTIONS, List.of(ham.condition("Fs-nfs2", "Death").getActionNames()), "round " + round);
-                pid = next;
+                pid = killAndSeeTheMountsAgain(ham, trace, pid, round, DELAY1, DELAY2);
             }
         }
+    }
+
+    /** The jmxterm script sets up the same: run with its own trace file, it behaves the same. */
+    @Test
+    void jmxtermScriptSetsUpTheSame() throws Exception {
+        try (LiveHam ham = new LiveHam()) {
+            Path trace = ham.stateDir.resolve("fs-nfs2.trace");
+            Path script = ham.stateDir.resolve("compound-restart.jmx");
+            Files.writeString(script, Files.readString(LiveHam.MODULE.resolve("jmxterm/compound-restart.jmx"))
+                    .replace("/tmp/jham-fs-nfs2.trace", trace.toString()));
+            LiveHam.Result r = LiveHam.run(List.of("bash", LiveHam.MODULE.resolve("jmxterm/run.sh").toString(),
+                    script.toString(), ham.node));
+            assertEquals(0, r.status(), r.out());
+            long pid = ham.awaitPid(CompoundRestart.ENTITY, 0);
+            assertTrue(r.out().contains("EntityPid = " + pid), r.out());
+            assertTrue(r.out().contains("ActionNames = [ Restart, Delay1, MountDir1, Delay2, Mountdir2 ]"), r.out());
+            assertEquals(3, await(trace, 3).size());
+
+            killAndSeeTheMountsAgain(ham, trace, pid, 1, 2000, 2000);
+        }
+    }
+
+    /**
+     * Kills the entity and checks what follows: restarted (a new pid), then MountDir1 no sooner
+     * than {@code delay1} after the restart, then Mountdir2 no sooner than {@code delay2} more,
+     * with nothing pruned. Returns the new pid.
+     */
+    private static long killAndSeeTheMountsAgain(LiveHam ham, Path trace, long pid, int round, int delay1,
+                                                 int delay2) {
+        EntityMXBean e = ham.entity(CompoundRestart.ENTITY);
+        int seen = read(trace).size();
+        LiveHam.kill9(pid);
+        long next = ham.awaitPid(CompoundRestart.ENTITY, pid);
+        List<Line> lines = await(trace, seen + 3);
+        List<Line> after = lines.subList(seen, lines.size());
+        assertEquals(3, after.size(), "round " + round + ": " + after);
+        // Restart first, then MountDir1 after Delay1, then Mountdir2 after Delay2.
+        assertEquals(new Line("started", next, after.get(0).ms()), after.get(0), "round " + round);
+        assertEquals("mounted dir1", after.get(1).what(), "round " + round + ": " + after);
+        assertEquals("mounted dir2", after.get(2).what(), "round " + round + ": " + after);
+        long restarted = restartedMillis(e);
+        assertTrue(after.get(1).ms() >= restarted + delay1,
+                "round " + round + ": dir1 at " + after.get(1).ms() + ", restarted at " + restarted);
+        assertTrue(after.get(2).ms() >= restarted + delay1 + delay2,
+                "round " + round + ": dir2 at " + after.get(2).ms() + ", restarted at " + restarted);
+        assertEquals(round, e.getNumRestarts());
+        // Everything was HREARMAFTERRESTART: nothing was pruned by the restart.
+        assertEquals(ACTIONS, List.of(ham.condition("Fs-nfs2", "Death").getActionNames()), "round " + round);
+        return next;
     }
 }
