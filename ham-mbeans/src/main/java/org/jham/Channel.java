@@ -20,7 +20,8 @@ import org.jham.mbean.ObjectNames;
  * {@code MsgReceivePulse}), from {@link HamConnection#channel()}: notify-pulse actions aimed at
  * {@code (node, pid(), chid())} land in its queue. It closes when this process exits, or with
  * {@link #close()}; pulses to a closed channel fail in the HAM (and such actions are removed
- * unless HACTIONKEEPONFAIL). Thread-safe: any thread may receive.
+ * unless HACTIONKEEPONFAIL). The last disconnect of its connection closes it too. Thread-safe:
+ * any thread may receive.
  */
 public final class Channel implements AutoCloseable {
     private final HamConnection connection;
@@ -92,6 +93,7 @@ public final class Channel implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        connection.channelClosed(this);
         try {
             connection.mbeanServer().removeNotificationListener(name, listener);
         } catch (InstanceNotFoundException | ListenerNotFoundException e) {

@@ -1,6 +1,8 @@
 package org.jham;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import javax.management.MBeanServerConnection;
@@ -39,6 +41,8 @@ public final class HamConnection implements AutoCloseable {
     private volatile Link link;
     /** Written only while holding this object's monitor. */
     private volatile int refs;
+    /** Channels opened over this connection and not closed yet; closed by the last disconnect. */
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
     private HamConnection(String key, HamNode node) {
         this.key = key;
@@ -98,6 +102,14 @@ public final class HamConnection implements AutoCloseable {
         if (refs > 0) {
             return;
         }
+        // A channel left open would have its listener fail noisily when the link closes under it.
+        for (Channel c : List.copyOf(channels)) {
+            try {
+                c.close();
+            } catch (HamException e) {
+                // The HAM may be gone already: the channel is closed on its side too.
+            }
+        }
         Link l = link;
         link = null;
         // Closed while holding the monitor, so that a concurrent connect waits for it to finish.
@@ -140,7 +152,14 @@ public final class HamConnection implements AutoCloseable {
      */
     public Channel channel() {
         current();
-        return Channel.open(this);
+        Channel c = Channel.open(this);
+        channels.add(c);
+        return c;
+    }
+
+    /** A channel closed itself. */
+    void channelClosed(Channel c) {
+        channels.remove(c);
     }
 
     /** The node of the open connection (or of the last one, when none is open). */
