@@ -721,14 +721,12 @@ public final class Engine {
         if (status.abnormal()) {
             firings.addAll(collect(e, CONDABNORMALDEATH, status.toString()));
         }
-        // CONDANY conditions already fired for the abnormal death must not fire twice.
-        for (Firing f : collect(e, CONDDEATH, status.toString())) {
-            boolean dup = f.condition.type == ConditionType.CONDANY
-                    && firings.stream().anyMatch(x -> x.condition == f.condition);
-            if (!dup) {
-                firings.add(f);
-            }
+        // CONDANY conditions already fired for the abnormal death must not fire, nor count, twice.
+        java.util.Set<ConditionNode> fired = new java.util.HashSet<>();
+        for (Firing f : firings) {
+            fired.add(f.condition);
         }
+        firings.addAll(collect(e, Event.of(CONDDEATH, status.toString()), fired));
         return firings;
     }
 
@@ -817,8 +815,12 @@ public final class Engine {
         return collect(e, Event.of(type, detail));
     }
 
-    /** Enabled conditions of {@code e} and of the global entity matching {@code ev}; counts them. */
     private List<Firing> collect(EntityNode e, Event ev) {
+        return collect(e, ev, java.util.Set.of());
+    }
+
+    /** Enabled conditions of {@code e} and of the global entity matching {@code ev}, but {@code skip}; counts them. */
+    private List<Firing> collect(EntityNode e, Event ev, java.util.Set<ConditionNode> skip) {
         List<Firing> out = new ArrayList<>();
         if (!e.enabled) {
             return out;
@@ -828,7 +830,7 @@ public final class Engine {
                 continue;
             }
             for (ConditionNode c : owner.conditions.values()) {
-                if (c.enabled && matches(c, ev)) {
+                if (c.enabled && !skip.contains(c) && matches(c, ev)) {
                     c.triggers++;
                     List<ActionNode> list = new ArrayList<>(c.actions.values());
                     Views.Fired f = new Views.Fired(e.name, c.name, path(c), c.type, ev.type(), e.pid, clock.instant(),
