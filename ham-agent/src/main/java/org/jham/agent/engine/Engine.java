@@ -337,8 +337,9 @@ public final class Engine {
             if (e.type == EntityType.SELFATTACHED) {
                 throw new HamException(Errno.EINVAL, "entity '" + ename + "' is self-attached: it detaches itself");
             }
-            firings = collect(e, CONDDETACH, "detached");
-            removeEntity(e, "detached");
+            // A placeholder was never monitored: detaching it only removes it, nothing detaches.
+            firings = e.type == EntityType.PLACEHOLDER ? List.of() : collect(e, CONDDETACH, "detached");
+            removeEntity(e, e.type == EntityType.PLACEHOLDER ? "placeholder removed (detach)" : "detached");
         }
         dispatch(firings);
     }
@@ -1269,6 +1270,7 @@ public final class Engine {
     private ConditionNode requireCondition(String ename, String cname) {
         Names.check("condition", cname);
         EntityNode e = requireEntityOrGlobal(ename);
+        Names.checkPath(pathName(e), cname);
         ConditionNode c = e.conditions.get(cname);
         if (c == null) {
             throw new HamException(Errno.ENOENT, "no condition '" + cname + "' in entity '" + e.name + "'");
@@ -1279,6 +1281,7 @@ public final class Engine {
     private ActionNode requireAction(String ename, String cname, String aname) {
         Names.check("action", aname);
         ConditionNode c = requireCondition(ename, cname);
+        Names.checkPath(pathName(c.entity), cname, aname);
         ActionNode a = c.actions.get(aname);
         if (a == null) {
             throw new HamException(Errno.ENOENT, "no action '" + aname + "' in " + path(c));
