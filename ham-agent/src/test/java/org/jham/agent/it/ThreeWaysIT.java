@@ -377,7 +377,10 @@ class ThreeWaysIT {
         assertEquals(java, subtree(CTL), "refused calls changed nothing");
     }
 
-    /** One refusal: its errno and the message every way must give (entity name written E). */
+    /**
+     * One refusal: its errno and how the message starts (entity name written E); the three ways
+     * must give the very same message.
+     */
     private record Refusal(Errno errno, String message, Executable java, List<String> jmxterm, List<String> hamctrl) {
     }
 
@@ -403,7 +406,7 @@ class ThreeWaysIT {
                         () -> handle(JAVA).actionHeartbeatHealthy("h", 0),
                         List.of(alarmBean(JMX), "run actionHeartbeatHealthy h 0"),
                         List.of("healthy", CTL + "/alarm", "h")),
-                new Refusal(Errno.EINVAL, "EINVAL: no action plugin of type 'NOPE' (no plugins are loaded)",
+                new Refusal(Errno.EINVAL, "EINVAL: no action plugin of type 'NOPE'",
                         () -> handle(JAVA).actionCustom("c", "NOPE", "x", 0),
                         List.of(alarmBean(JMX), "run actionCustom c NOPE x 0"),
                         List.of("custom", CTL + "/alarm", "c", "NOPE", "x")),
@@ -425,15 +428,16 @@ class ThreeWaysIT {
             Refusal r = refusals.get(i);
             HamException ex = assertThrows(HamException.class, r.java());
             assertEquals(r.errno(), ex.errno(), ex.getMessage());
-            assertEquals(r.message(), normalize(ex.getMessage(), JAVA), "Java");
+            String message = normalize(ex.getMessage(), JAVA);
+            assertTrue(message.startsWith(r.message()), message);
 
             Jmxterm.Outcome o = jmx.get(i);
             assertEquals(r.errno(), o.errno(), o.toString());
-            assertEquals(r.message(), normalize(o.message(), JMX), "jmxterm");
+            assertEquals(message, normalize(o.message(), JMX), "jmxterm");
 
             Child.Result c = hamctrl(r.hamctrl());
             assertEquals(1, c.status(), r.hamctrl() + ": " + c.out());
-            assertEquals("hamctrl: " + r.message(), normalize(c.out().trim(), CTL), "hamctrl");
+            assertEquals("hamctrl: " + message, normalize(c.out().trim(), CTL), "hamctrl");
         }
 
         // Bad usage is hamctrl's own: exit status 2 (and the tree is checked unchanged after this).
