@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.jham.ActionHandle;
 import org.jham.ConditionHandle;
 import org.jham.ConditionType;
@@ -163,9 +164,30 @@ public final class HamCtl {
                 Ham.detachName(node, a.get(0), 0);
                 return 0;
             default:
+                Integer min = MIN_ARGS.get(cmd);
+                if (min == null) {
+                    throw new UsageException("unknown command '" + cmd + "'");
+                }
+                if (a.size() < min) {
+                    throw new UsageException(cmd + " needs at least " + min + " argument" + (min == 1 ? "" : "s"));
+                }
                 return connected(node, cmd, a);
         }
     }
+
+    /**
+     * The fewest arguments of each command that connects first: checked before connecting, so a
+     * usage mistake is told as one (exit 2) even when no HAM runs. Each command checks the rest.
+     */
+    private static final Map<String, Integer> MIN_ARGS = Map.ofEntries(
+            Map.entry("ls", 0), Map.entry("cat", 1), Map.entry("dump", 0), Map.entry("log", 0),
+            Map.entry("condition", 3), Map.entry("condition-state", 4), Map.entry("condition-raise", 5),
+            Map.entry("state", 2), Map.entry("raise", 4),
+            Map.entry("restart", 3), Map.entry("execute", 3), Map.entry("logaction", 3), Map.entry("waitfor", 3),
+            Map.entry("pulse", 6), Map.entry("signal", 6), Map.entry("healthy", 2), Map.entry("custom", 4),
+            Map.entry("fail", 3), Map.entry("fail-rm", 2),
+            Map.entry("enable", 1), Map.entry("disable", 1), Map.entry("flags", 1), Map.entry("control", 2),
+            Map.entry("rm", 1));
 
     /** Commands that need a connection held across several calls (the guide: connect first). */
     private int connected(String node, String cmd, List<String> a) {
