@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.jham.ActionHandle;
 import org.jham.Channel;
@@ -65,23 +64,12 @@ class ActionFailIT {
         t.close();
     }
 
-    private EntityHandle started(String name, int flags) {
-        EntityHandle e = Ham.attach(name, t.node, -1, "/bin/sleep 1000", flags);
-        t.awaitPid(name, 0);
-        return e;
-    }
 
     private void kill(String ename) {
         TestHam.kill(t.entity(ename).getEntityPid(), "KILL");
     }
 
-    private ActionMXBean action(String ename, String cname, String aname) {
-        return t.connection.proxy(ActionMXBean.class, ObjectNames.action(ename, cname, aname));
-    }
 
-    private boolean hasAction(String ename, String cname, String aname) {
-        return Arrays.asList(t.condition(ename, cname).getActionNames()).contains(aname);
-    }
 
     private static String sh(String script) {
         return "/bin/sh -c \\'" + script + "\\'";
@@ -124,7 +112,7 @@ class ActionFailIT {
     void aFailedActionRunsItsFailListInOrderThenTheRestOfItsList() throws Exception {
         Path recovered = dir.resolve("recovered");
         try (Channel ch = t.connection.channel(); SigRecorder r = new SigRecorder()) {
-            ConditionHandle death = started("fail-order", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+            ConditionHandle death = t.sleeper("fail-order", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
             ActionHandle broken = death.actionExecute("broken", MISSING, 0);
             broken.failLog("f1-log", "fail list begins", 0, 1, 0);
             broken.failExecute("f2-exec", sh("echo recovered > " + recovered), 0);
@@ -163,8 +151,8 @@ class ActionFailIT {
                     List.of(p.code(), p.value(), p.source()));
             r.awaitReceived(36, 360);
             // Without HACTIONKEEPONFAIL the failed action goes, but its fail list ran first.
-            assertFalse(hasAction("fail-order", "death", "broken"));
-            assertTrue(hasAction("fail-order", "death", "next"));
+            assertFalse(t.hasAction("fail-order", "death", "broken"));
+            assertTrue(t.hasAction("fail-order", "death", "next"));
         }
     }
 
@@ -173,7 +161,7 @@ class ActionFailIT {
         long nobody = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).get(0).trim());
         Channel closed = t.connection.channel();
         closed.close();
-        ConditionHandle death = started("fail-kinds", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+        ConditionHandle death = t.sleeper("fail-kinds", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
         death.actionExecute("exec", MISSING, 0).failLog("why", "execute failed", 0, 1, 0);
         death.actionWaitfor("wait", dir.resolve("never").toString(), 200, 0).failLog("why", "waitfor failed", 0, 1, 0);
         death.actionNotifyPulse("pulse", null, closed.pid(), closed.chid(), 1, 1, 0)
@@ -193,7 +181,7 @@ class ActionFailIT {
 
     @Test
     void breakOnFailSkipsTheRestOfTheListAfterTheFailList() {
-        EntityHandle e = started("fail-break", HENTITYKEEPONDEATH);
+        EntityHandle e = t.sleeper("fail-break", HENTITYKEEPONDEATH);
         ConditionHandle first = e.condition(CONDDEATH, "first", 0);
         first.actionExecute("broken", MISSING, HACTIONBREAKONFAIL).failLog("why", "recovering", 0, 1, 0);
         first.actionLog("skipped", "never written", 0, 1, 0);
@@ -204,13 +192,13 @@ class ActionFailIT {
         kill("fail-break");
         activity.await("] second condition ran");
         assertInOrder("action failed: fail-break/first/broken", "] recovering", "] second condition ran");
-        assertEquals(0, action("fail-break", "first", "skipped").getRunCount());
+        assertEquals(0, t.action("fail-break", "first", "skipped").getRunCount());
         assertEquals(-1, activity.indexOf("] never written"));
     }
 
     @Test
     void keepOnFailKeepsTheActionAndItsFailListRunsAgainOnTheNextFiring() {
-        EntityHandle e = started("fail-keep", 0);
+        EntityHandle e = t.sleeper("fail-keep", 0);
         ConditionHandle raised = e.conditionRaise("raised", 0, 0, 0, 0);
         raised.actionExecute("kept", MISSING, HACTIONKEEPONFAIL).failLog("again", "kept one failed", 0, 1, 0);
         raised.actionExecute("dropped", MISSING, 0).failLog("once", "dropped one failed", 0, 1, 0);
@@ -223,8 +211,8 @@ class ActionFailIT {
 
         assertEquals(2, activity.count("] kept one failed"));
         assertEquals(1, activity.count("] dropped one failed"), "a removed action's fail list never runs again");
-        assertFalse(hasAction("fail-keep", "raised", "dropped"));
-        ActionMXBean kept = action("fail-keep", "raised", "kept");
+        assertFalse(t.hasAction("fail-keep", "raised", "dropped"));
+        ActionMXBean kept = t.action("fail-keep", "raised", "kept");
         assertEquals(2, kept.getRunCount());
         assertEquals(2, kept.getFailCount());
         assertArrayEquals(new String[] {"again : LOG kept one failed (run 2, failed 0)"}, kept.getFailActions());
@@ -232,7 +220,7 @@ class ActionFailIT {
 
     @Test
     void failRemoveTakesAnItemOutOfTheList() {
-        EntityHandle e = started("fail-remove", 0);
+        EntityHandle e = t.sleeper("fail-remove", 0);
         ConditionHandle raised = e.conditionRaise("raised", 0, 0, 0, 0);
         ActionHandle broken = raised.actionExecute("broken", MISSING, HACTIONKEEPONFAIL);
         broken.failLog("a", "item a ran", 0, 1, 0);
@@ -241,7 +229,7 @@ class ActionFailIT {
         raised.actionLog("end", "list over", 0, 1, 0);
 
         broken.failRemove("b", 0);
-        ActionMXBean a = action("fail-remove", "raised", "broken");
+        ActionMXBean a = t.action("fail-remove", "raised", "broken");
         assertEquals(List.of("a : LOG item a ran (run 0, failed 0)", "c : LOG item c ran (run 0, failed 0)"),
                 List.of(a.getFailActions()));
         fails(Errno.ENOENT, a, () -> broken.failRemove("b", 0));
@@ -258,9 +246,9 @@ class ActionFailIT {
 
     @Test
     void failListItemsAreCheckedWhenAdded() {
-        EntityHandle e = started("fail-check", 0);
+        EntityHandle e = t.sleeper("fail-check", 0);
         ActionHandle a = e.condition(CONDDEATH, "death", 0).actionExecute("a", MISSING, 0);
-        ActionMXBean bean = action("fail-check", "death", "a");
+        ActionMXBean bean = t.action("fail-check", "death", "a");
         a.failLog("dup", "m", 0, 1, 0);
         // "The name provided for the action already exists."
         fails(Errno.EEXIST, bean, () -> a.failLog("dup", "m", 0, 1, 0));
@@ -289,7 +277,7 @@ class ActionFailIT {
         fails(Errno.EINVAL, bean, () -> a.failExecute("f", "relative/program", 0));
         // No waitfor in an HCONDNOWAIT condition, in its fail lists either.
         ActionHandle quick = e.condition(CONDDEATH, "quick", HCONDNOWAIT).actionExecute("q", MISSING, 0);
-        ActionMXBean quickBean = action("fail-check", "quick", "q");
+        ActionMXBean quickBean = t.action("fail-check", "quick", "q");
         fails(Errno.EINVAL, quickBean, () -> quick.failWaitfor("w", null, 100, 0));
         fails(Errno.EINVAL, quickBean, () -> quick.failWaitfor("w", dir.resolve("x").toString(), 100, 0));
         quick.failLog("l", "m", 0, 1, 0);
@@ -301,7 +289,7 @@ class ActionFailIT {
     void failActionsAttributeAndInfoShowTheItemsWithTheirCounts() throws Exception {
         long self = ProcessHandle.current().pid();
         String never = dir.resolve("never").toString();
-        EntityHandle e = started("fail-info", 0);
+        EntityHandle e = t.sleeper("fail-info", 0);
         ConditionHandle raised = e.conditionRaise("raised", 0, 0, 0, 0);
         ActionHandle a = raised.actionExecute("broken", MISSING, HACTIONKEEPONFAIL);
         a.failExecute("exec", MISSING + " --flag", 0);
@@ -318,7 +306,7 @@ class ActionFailIT {
                 "pulse : NOTIFY_PULSE node local pid " + self + " chid 999999 code 3 value 4",
                 "signal : NOTIFY_SIGNAL node local pid " + self + " signal 28 code 5 value 6",
                 "log : LOG fail list done");
-        ActionMXBean bean = action("fail-info", "raised", "broken");
+        ActionMXBean bean = t.action("fail-info", "raised", "broken");
         assertEquals(expected.stream().map(s -> s + " (run 0, failed 0)").toList(), List.of(bean.getFailActions()));
         String info = a.info();
         assertTrue(info.contains("Num Fail Actions : 6\n"), info);

@@ -77,12 +77,6 @@ class ActionsIT {
 
     // ---------------------------------------------------------------- helpers
 
-    /** A /bin/sleep started by the HAM, running. */
-    private EntityHandle started(String name, int flags) {
-        EntityHandle e = Ham.attach(name, t.node, -1, "/bin/sleep 1000", flags);
-        t.awaitPid(name, 0);
-        return e;
-    }
 
     /** Kills the entity's process and waits until its condition fired {@code times} in all. */
     private void killAndAwait(String ename, String cname, long times) {
@@ -91,13 +85,7 @@ class ActionsIT {
                 () -> t.condition(ename, cname).getTriggerCount() >= times);
     }
 
-    private ActionMXBean action(String ename, String cname, String aname) {
-        return t.connection.proxy(ActionMXBean.class, ObjectNames.action(ename, cname, aname));
-    }
 
-    private boolean hasAction(String ename, String cname, String aname) {
-        return Arrays.asList(t.condition(ename, cname).getActionNames()).contains(aname);
-    }
 
     /** The guide's spelling of a shell command line: full path, arguments quoted with \'...\'. */
     private static String sh(String script) {
@@ -137,9 +125,9 @@ class ActionsIT {
         Path died = dir.resolve("died");
         Path detached = dir.resolve("detached");
         // "The command line must contain the FULL path to the executable along with all parameters"
-        started("exec-dies", 0).condition(CONDDEATH, "death", 0)
+        t.sleeper("exec-dies", 0).condition(CONDDEATH, "death", 0)
                 .actionExecute("mark", sh("echo died > " + died), 0);
-        EntityHandle leaving = started("exec-detaches", 0);
+        EntityHandle leaving = t.sleeper("exec-detaches", 0);
         leaving.condition(CONDDETACH, "detach", 0).actionExecute("mark", sh("echo detached > " + detached), 0);
         assertFalse(Files.exists(died), "nothing ran before the condition fired");
 
@@ -155,7 +143,7 @@ class ActionsIT {
     @Test
     void waitforWithoutAPathDelaysTheNextActionsOfItsList() {
         Path done = dir.resolve("done");
-        ConditionHandle death = started("pauser", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+        ConditionHandle death = t.sleeper("pauser", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
         death.actionLog("before", "pause begins", 0, 1, 0);
         // "If path is NULL, the waitfor is for exactly delay msecs."
         death.actionWaitfor("pause", null, 1500, 0);
@@ -181,29 +169,29 @@ class ActionsIT {
     void waitforWithAFilePathEndsAsSoonAsTheFileAppears() throws Exception {
         Path awaited = dir.resolve("ready");
         Path copy = dir.resolve("copy");
-        ConditionHandle death = started("file-waiter", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+        ConditionHandle death = t.sleeper("file-waiter", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
         // "the waitfor is for either delay msecs or until path appears in the namespace, whichever occurs earlier"
         death.actionWaitfor("ready", awaited.toString(), LONG_DELAY, 0);
         // Copies the file: had the wait ended before the file existed, the copy would be missing.
         death.actionExecute("copy", sh("cat " + awaited + " > " + copy), 0);
 
         killAndAwait("file-waiter", "death", 1);
-        Await.until("the waitfor began", () -> action("file-waiter", "death", "ready").getRunCount() == 1);
-        assertEquals(0, action("file-waiter", "death", "copy").getRunCount(), "the list waits for the file");
+        Await.until("the waitfor began", () -> t.action("file-waiter", "death", "ready").getRunCount() == 1);
+        assertEquals(0, t.action("file-waiter", "death", "copy").getRunCount(), "the list waits for the file");
         Path tmp = dir.resolve("ready.tmp");
         Files.writeString(tmp, "token-41\n");
         Files.move(tmp, awaited, StandardCopyOption.ATOMIC_MOVE);
 
         // Well within the Await deadline of 30 s, so long before the 60 s delay ends.
         Await.until("the action after the waitfor ran", () -> read(copy).equals("token-41\n"));
-        assertEquals(0, action("file-waiter", "death", "ready").getFailCount());
-        assertTrue(hasAction("file-waiter", "death", "ready"), "a waitfor that ended well stays");
+        assertEquals(0, t.action("file-waiter", "death", "ready").getFailCount());
+        assertTrue(t.hasAction("file-waiter", "death", "ready"), "a waitfor that ended well stays");
     }
 
     @Test
     void waitforForAPathThatNeverAppearsFailsAfterTheDelayRoundedUpTo100ms() {
         String never = dir.resolve("never").toString();
-        ConditionHandle death = started("never-seen", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+        ConditionHandle death = t.sleeper("never-seen", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
         // "The waitfor call fails if the specified path does not appear in the specified interval."
         // "the delays will be the closest integral multiple of 100 msecs, rounding up": 250 -> 300.
         death.actionWaitfor("dropped", never, 250, 0);
@@ -214,10 +202,10 @@ class ActionsIT {
         activity.await("] both waits over");
 
         // Failed actions are removed unless HACTIONKEEPONFAIL.
-        assertFalse(hasAction("never-seen", "death", "dropped"));
-        assertTrue(hasAction("never-seen", "death", "kept"));
-        assertEquals(1, action("never-seen", "death", "kept").getFailCount());
-        assertEquals(1, action("never-seen", "death", "kept").getRunCount());
+        assertFalse(t.hasAction("never-seen", "death", "dropped"));
+        assertTrue(t.hasAction("never-seen", "death", "kept"));
+        assertEquals(1, t.action("never-seen", "death", "kept").getFailCount());
+        assertEquals(1, t.action("never-seen", "death", "kept").getRunCount());
         List<String> lines = activity.lines();
         String failed = "action failed: never-seen/death/dropped: '" + never + "' did not appear within 300 ms";
         assertEquals(1, lines.stream().filter(l -> l.contains(failed)).count(), String.join("\n", lines));
@@ -230,18 +218,18 @@ class ActionsIT {
     @Test
     void waitforForAnObjectNameEndsWhenThatMBeanIsRegisteredInTheHam() throws Exception {
         ObjectName server = new ObjectName("com.acme:type=Server,name=waitfor-it");
-        ConditionHandle death = started("mbean-waiter", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+        ConditionHandle death = t.sleeper("mbean-waiter", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
         death.actionWaitfor("server", server.toString(), LONG_DELAY, 0);
         death.actionLog("after", "the server MBean is up", 0, 1, 0);
 
         killAndAwait("mbean-waiter", "death", 1);
-        Await.until("the waitfor began", () -> action("mbean-waiter", "death", "server").getRunCount() == 1);
+        Await.until("the waitfor began", () -> t.action("mbean-waiter", "death", "server").getRunCount() == 1);
         assertEquals(-1, activity.indexOf("] the server MBean is up"), "the list waits for the MBean");
         // Registered through JMX in the HAM's own MBean server, as an application inside it would.
         t.connection.mbeanServer().createMBean("javax.management.timer.Timer", server);
         try {
             activity.await("] the server MBean is up");
-            assertEquals(0, action("mbean-waiter", "death", "server").getFailCount());
+            assertEquals(0, t.action("mbean-waiter", "death", "server").getFailCount());
         } finally {
             t.connection.mbeanServer().unregisterMBean(server);
         }
@@ -253,24 +241,24 @@ class ActionsIT {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        ConditionHandle death = started("tcp-waiter", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+        ConditionHandle death = t.sleeper("tcp-waiter", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
         death.actionWaitfor("port", "tcp:127.0.0.1:" + port, LONG_DELAY, 0);
         death.actionLog("after", "port " + port + " listens", 0, 1, 0);
 
         killAndAwait("tcp-waiter", "death", 1);
-        Await.until("the waitfor began", () -> action("tcp-waiter", "death", "port").getRunCount() == 1);
+        Await.until("the waitfor began", () -> t.action("tcp-waiter", "death", "port").getRunCount() == 1);
         assertEquals(-1, activity.indexOf("] port " + port + " listens"), "the list waits for the port");
         try (ServerSocket listening = new ServerSocket()) {
             listening.setReuseAddress(true);
             listening.bind(new InetSocketAddress("127.0.0.1", port));
             activity.await("] port " + port + " listens");
-            assertEquals(0, action("tcp-waiter", "death", "port").getFailCount());
+            assertEquals(0, t.action("tcp-waiter", "death", "port").getFailCount());
         }
     }
 
     @Test
     void waitforRefusesBadDelaysPathsAndNowaitConditions() {
-        EntityHandle e = started("bad-waits", 0);
+        EntityHandle e = t.sleeper("bad-waits", 0);
         ConditionHandle death = e.condition(CONDDEATH, "death", 0);
         // "The delay specified is invalid. Only values greater than zero are permitted."
         fails(Errno.EINVAL, () -> death.actionWaitfor("zero", null, 0, 0));
@@ -292,14 +280,14 @@ class ActionsIT {
     @Test
     void doNowIsIgnoredForWaitfor() {
         Path ran = dir.resolve("ran");
-        ConditionHandle detach = started("donow-wait", 0).condition(CONDDETACH, "detach", 0);
+        ConditionHandle detach = t.sleeper("donow-wait", 0).condition(CONDDETACH, "detach", 0);
         // "Note that HACTIONDONOW is ignored for waitfor actions."
         detach.actionWaitfor("delay", null, 1000, HACTIONDONOW);
         // Same lane, FIFO: had the waitfor run now, it would have run (and been counted) first.
         detach.actionExecute("touch", sh("echo now > " + ran), HACTIONDONOW);
         Await.until("the execute ran at once", () -> Files.exists(ran));
-        assertEquals(1, action("donow-wait", "detach", "touch").getRunCount());
-        assertEquals(0, action("donow-wait", "detach", "delay").getRunCount());
+        assertEquals(1, t.action("donow-wait", "detach", "touch").getRunCount());
+        assertEquals(0, t.action("donow-wait", "detach", "delay").getRunCount());
         assertEquals(0, t.condition("donow-wait", "detach").getTriggerCount());
     }
 
@@ -308,7 +296,7 @@ class ActionsIT {
     @Test
     void notifyPulseArrivesOnTheChannelOfThisProcessEachTimeTheConditionFires() throws Exception {
         try (Channel ch = t.connection.channel()) {
-            EntityHandle e = started("pulsed", 0);
+            EntityHandle e = t.sleeper("pulsed", 0);
             ConditionHandle death = e.condition(CONDDEATH, "death", HREARMAFTERRESTART);
             death.actionRestart("restart", "/bin/sleep 1000", HREARMAFTERRESTART);
             death.actionNotifyPulse("tell", null, ch.pid(), ch.chid(), 3, 13, HREARMAFTERRESTART);
@@ -353,7 +341,7 @@ class ActionsIT {
             int chid = Integer.parseInt(ch[1]);
             assertTrue(Arrays.asList(t.ham().getChannels()).contains(ownerPid + "/" + chid));
 
-            EntityHandle e = started("to-owner", 0);
+            EntityHandle e = t.sleeper("to-owner", 0);
             ConditionHandle death = e.condition(CONDDEATH, "death", HREARMAFTERRESTART);
             death.actionRestart("restart", "/bin/sleep 1000", HREARMAFTERRESTART);
             death.actionNotifyPulse("dropped", null, ownerPid, chid, 21, 1, HREARMAFTERRESTART);
@@ -373,9 +361,9 @@ class ActionsIT {
             Await.until("the owner exited", () -> !owner.process.isAlive());
             TestHam.kill(pid, "KILL");
             // "and they will automatically get removed and cleaned up"
-            Await.until("the failed pulse removed", () -> !hasAction("to-owner", "death", "dropped"));
-            Await.until("the kept pulse failed once", () -> action("to-owner", "death", "kept").getFailCount() == 1);
-            assertEquals(2, action("to-owner", "death", "kept").getRunCount());
+            Await.until("the failed pulse removed", () -> !t.hasAction("to-owner", "death", "dropped"));
+            Await.until("the kept pulse failed once", () -> t.action("to-owner", "death", "kept").getFailCount() == 1);
+            assertEquals(2, t.action("to-owner", "death", "kept").getRunCount());
             activity.await("action failed: to-owner/death/dropped: ");
             assertTrue(activity.indexOf("action to-owner/death/dropped removed: failed") >= 0);
             assertTrue(activity.indexOf("action to-owner/death/kept removed") < 0);
@@ -383,7 +371,7 @@ class ActionsIT {
             // Kept, it fails again at the next firing.
             pid = t.awaitPid("to-owner", pid);
             TestHam.kill(pid, "KILL");
-            Await.until("the kept pulse failed twice", () -> action("to-owner", "death", "kept").getFailCount() == 2);
+            Await.until("the kept pulse failed twice", () -> t.action("to-owner", "death", "kept").getFailCount() == 2);
             assertFalse(Arrays.asList(t.ham().getChannels()).contains(ownerPid + "/" + chid), "the channel closed");
         }
     }
@@ -391,7 +379,7 @@ class ActionsIT {
     @Test
     void aPulseToAChannelNeverOpenedFailsWithEnoent() {
         long self = ProcessHandle.current().pid();
-        ConditionHandle death = started("no-channel", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+        ConditionHandle death = t.sleeper("no-channel", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
         death.actionNotifyPulse("nowhere", null, self, 999_999, 1, 1, 0);
         death.actionLog("after", "after the lost pulse", 0, 1, 0);
 
@@ -400,14 +388,14 @@ class ActionsIT {
         String failed = "action failed: no-channel/death/nowhere: ENOENT: no channel " + self + "/999999";
         assertTrue(activity.indexOf(failed) >= 0,
                 String.join("\n", activity.lines()));
-        assertFalse(hasAction("no-channel", "death", "nowhere"));
+        assertFalse(t.hasAction("no-channel", "death", "nowhere"));
     }
 
     @Test
     void aPulseReachesAChannelOnAnotherNode() throws Exception {
         try (TestHam b = new TestHam(); Channel ch = b.connection.channel()) {
             // "Pulses can be delivered to remote nodes by specifying the appropriate node specifier."
-            ConditionHandle death = started("pulse-far", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+            ConditionHandle death = t.sleeper("pulse-far", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
             death.actionNotifyPulse("far", b.node, ch.pid(), ch.chid(), 7, 77, 0);
             assertTrue(Arrays.asList(b.ham().getChannels()).contains(ch.pid() + "/" + ch.chid()));
             assertFalse(Arrays.asList(t.ham().getChannels()).contains(ch.pid() + "/" + ch.chid()),
@@ -415,8 +403,8 @@ class ActionsIT {
 
             killAndAwait("pulse-far", "death", 1);
             assertPulse(ch, 7, 77, "pulse-far/death/far");
-            assertEquals(1, action("pulse-far", "death", "far").getRunCount());
-            assertEquals(0, action("pulse-far", "death", "far").getFailCount());
+            assertEquals(1, t.action("pulse-far", "death", "far").getRunCount());
+            assertEquals(0, t.action("pulse-far", "death", "far").getFailCount());
         }
     }
 
@@ -433,7 +421,7 @@ class ActionsIT {
         t.connection.mbeanServer().addNotificationListener(ObjectNames.HAM, l, null, null);
         long nobody = pidThatDoesNotExist();
         try (SigRecorder r = new SigRecorder()) {
-            ConditionHandle death = started("signaller", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
+            ConditionHandle death = t.sleeper("signaller", HENTITYKEEPONDEATH).condition(CONDDEATH, "death", 0);
             // SIGRTMIN+1, the guide example's MYSIG.
             death.actionNotifySignal("tell", null, r.pid, 35, 5, 4242, 0);
             death.actionNotifySignal("nobody", null, nobody, 35, 5, 1, 0);
@@ -450,8 +438,8 @@ class ActionsIT {
             assertEquals("signaller/death/tell", n.get("source"));
 
             // A signal to a pid that does not exist fails: removed, or kept with its failure counted.
-            Await.until("the failed signal removed", () -> !hasAction("signaller", "death", "nobody"));
-            Await.until("the kept one failed", () -> action("signaller", "death", "nobody-kept").getFailCount() == 1);
+            Await.until("the failed signal removed", () -> !t.hasAction("signaller", "death", "nobody"));
+            Await.until("the kept one failed", () -> t.action("signaller", "death", "nobody-kept").getFailCount() == 1);
             assertTrue(activity.indexOf("action failed: signaller/death/nobody: ESRCH") >= 0,
                     String.join("\n", activity.lines()));
             assertEquals(1, notices.size(), "no notification for signals that were not sent: " + notices);
@@ -465,20 +453,20 @@ class ActionsIT {
 
     @Test
     void heartbeatHealthyNeverFails() {
-        EntityHandle e = started("healthy", 0);
+        EntityHandle e = t.sleeper("healthy", 0);
         e.conditionRaise("raised", 0, 0, 0, 0).actionHeartbeatHealthy("reset", 0);
 
         e.raise(1, 1, 1, 0);
         e.raise(1, 1, 1, 0);
-        Await.until("run twice", () -> action("healthy", "raised", "reset").getRunCount() == 2);
+        Await.until("run twice", () -> t.action("healthy", "raised", "reset").getRunCount() == 2);
         Await.until("logged twice", () -> activity.count("heartbeat state of entity 'healthy' reset to healthy") == 2);
-        assertEquals(0, action("healthy", "raised", "reset").getFailCount());
-        assertEquals("HEARTBEAT_HEALTHY", action("healthy", "raised", "reset").getActionType());
+        assertEquals(0, t.action("healthy", "raised", "reset").getFailCount());
+        assertEquals("HEARTBEAT_HEALTHY", t.action("healthy", "raised", "reset").getActionType());
     }
 
     @Test
     void logWritesOnlyWhenTheHamsVerbosityReachesTheActionsVerbosity() {
-        EntityHandle e = started("logger", 0);
+        EntityHandle e = t.sleeper("logger", 0);
         ConditionHandle raised = e.conditionRaise("raised", 0, 0, 0, 0);
         // TestHam runs with -V3.
         raised.actionLog("above", "verbosity four", 1, 4, 0);
@@ -492,7 +480,7 @@ class ActionsIT {
         activity.await("] verbosity zero");
         assertTrue(activity.indexOf("] verbosity one") >= 0);
         // FIFO: "above" ran before "equal", and wrote nothing.
-        assertEquals(1, action("logger", "raised", "above").getRunCount());
+        assertEquals(1, t.action("logger", "raised", "above").getRunCount());
         assertEquals(-1, activity.indexOf("above: verbosity four"));
         assertEquals(-1, activity.indexOf("] verbosity four"));
 
@@ -500,7 +488,7 @@ class ActionsIT {
         e.raise(1, 1, 1, 0);
         activity.await("] logger/raised/above: verbosity four");
         assertEquals(2, activity.count("logger/raised/equal: verbosity three"));
-        assertEquals(0, action("logger", "raised", "above").getFailCount());
+        assertEquals(0, t.action("logger", "raised", "above").getFailCount());
     }
 
     // ---------------------------------------------------------------- HACTIONDONOW
@@ -508,19 +496,19 @@ class ActionsIT {
     @Test
     void doNowRunsTheActionOnceAtOnceAndAgainEachTimeTheConditionFires() throws Exception {
         Path runs = dir.resolve("runs");
-        EntityHandle e = started("donow", 0);
+        EntityHandle e = t.sleeper("donow", 0);
         ConditionHandle raised = e.conditionRaise("raised", 0, 0, 0, 0);
         // "You can have an execute action take place immediately by setting the HACTIONDONOW flag."
         raised.actionExecute("append", sh("echo run >> " + runs), HACTIONDONOW);
         Await.until("the execute ran at once", () -> read(runs).equals("run\n"));
         assertEquals(0, t.condition("donow", "raised").getTriggerCount(), "without the condition firing");
-        assertEquals(1, action("donow", "raised", "append").getRunCount());
+        assertEquals(1, t.action("donow", "raised", "append").getRunCount());
 
         e.raise(1, 1, 1, 0);
         Await.until("run again when fired", () -> read(runs).equals("run\nrun\n"));
         e.raise(1, 1, 1, 0);
         Await.until("and again", () -> read(runs).equals("run\nrun\nrun\n"));
-        assertEquals(3, action("donow", "raised", "append").getRunCount());
+        assertEquals(3, t.action("donow", "raised", "append").getRunCount());
 
         // "restart ... never HACTIONDONOW"
         ConditionHandle death = e.condition(CONDDEATH, "death", 0);

@@ -67,6 +67,21 @@ public final class TestHam implements AutoCloseable {
     }
 
     /** Remembers a pid to kill at the end of the test. */
+    /** A /bin/sleep started by the HAM as {@code name}, running. */
+    public org.jham.EntityHandle sleeper(String name, int flags) {
+        org.jham.EntityHandle e = Ham.attach(name, node, -1, "/bin/sleep 1000", flags);
+        awaitPid(name, 0);
+        return e;
+    }
+
+    public org.jham.mbean.ActionMXBean action(String ename, String cname, String aname) {
+        return connection.proxy(org.jham.mbean.ActionMXBean.class, ObjectNames.action(ename, cname, aname));
+    }
+
+    public boolean hasAction(String ename, String cname, String aname) {
+        return java.util.Arrays.asList(condition(ename, cname).getActionNames()).contains(aname);
+    }
+
     public long track(long pid) {
         pids.add(pid);
         return pid;
