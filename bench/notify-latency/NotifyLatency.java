@@ -19,13 +19,17 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jham.Channel;
 import org.jham.ConditionHandle;
@@ -50,6 +54,8 @@ public final class NotifyLatency {
     static final int RA = HamConstants.HREARMAFTERRESTART;
     /** The HAM's default restart intensity is 20 restarts within 10 s: kills closer than this would hit it. */
     static final long MIN_GAP_MS = 550;
+    /** A kill's cycle with other processes at this share of all CPUs or more counts as disturbed. */
+    static final double BUSY = 10.0;
 
     // options
     String url;
@@ -82,9 +88,10 @@ public final class NotifyLatency {
     /**
      * {@code t0Ms}, {@code deathSentMs}, {@code restartSentMs}: System.currentTimeMillis() before the
      * kill and each pulse's {@code time} (the HAM's currentTimeMillis when it emitted it), for a
-     * 1 ms-resolution split of the latency into "in the HAM" and "JMXMP delivery".
+     * 1 ms-resolution split of the latency into "in the HAM" and "JMXMP delivery". {@code others}:
+     * the share of all CPUs used by other processes over the cycle ending with this window.
      */
-    record Sample(long t0, long death, long restart, long t0Ms, long deathSentMs, long restartSentMs) {
+    record Sample(long t0, long death, long restart, long t0Ms, long deathSentMs, long restartSentMs, double others) {
         long deathNs() {
             return death - t0;
         }
@@ -209,14 +216,18 @@ public final class NotifyLatency {
             killSvc(null);
         }
         long[] cpu0 = cpuSample();
+        Map<String, Long> th0 = threadNs(hamPid);
+        othersSince();
         Sample[] p1 = new Sample[n];
         for (int i = 0; i < n; i++) {
             p1[i] = killSvc(null);
         }
         long[] cpu1 = cpuSample();
+        Map<String, Long> th1 = threadNs(hamPid);
         System.out.println();
         System.out.println("phase 1 (lanes idle): " + figures(p1));
         System.out.println("  " + load(cpu0, cpu1, n));
+        System.out.println("  HAM CPU per kill by thread (ms): " + byThread(th0, th1, n));
 
         // ---- the OTHER lane's waitfor, timed alone once (also warms that path)
         long ts = killSlow();
@@ -233,6 +244,8 @@ public final class NotifyLatency {
         int m = 0;
         int blocks = 0;
         long[] cpu2 = cpuSample();
+        Map<String, Long> th2 = threadNs(hamPid);
+        othersSince();
         while (m < n) {
             blocks++;
             ts = killSlow();
@@ -268,9 +281,12 @@ public final class NotifyLatency {
             }
         }
         long[] cpu3 = cpuSample();
+        Map<String, Long> th3 = threadNs(hamPid);
         System.out.println();
         System.out.println("phase 2 (OTHER lane in a " + stuckMs + " ms waitfor): " + figures(p2));
         System.out.println("  " + load(cpu2, cpu3, n));
+        System.out.println("  HAM CPU per kill by thread (ms; phase 2 also holds " + (blocks) + " kills of slow and"
+                + " the waits for its pulse): " + byThread(th2, th3, n));
         long[] gapAfter = slowPulseAfterEnd.clone();
         Arrays.sort(gapAfter);
         long[] since = sinceSlowKill.clone();
@@ -279,6 +295,19 @@ public final class NotifyLatency {
                 + " t0 came %.0f..%.0f ms after slow's kill; slow's pulse came %.0f..%.0f ms after the window's end;"
                 + " windows not provably inside the waitfor: %d of %d%n",
                 blocks, perSlow, ms(since[0]), ms(since[n - 1]), ms(gapAfter[0]), ms(gapAfter[n - 1]), unverified, n);
+
+        // the HAM with nothing to do: both entities alive, the channel open, no calls
+        Map<String, Long> ta = threadNs(hamPid);
+        long w0 = System.nanoTime();
+        Thread.sleep(3000);
+        Map<String, Long> tb = threadNs(hamPid);
+        double secs = (System.nanoTime() - w0) / 1e9;
+        long idleNs = 0;
+        for (Map.Entry<String, Long> e : tb.entrySet()) {
+            idleNs += e.getValue() - ta.getOrDefault(e.getKey(), 0L);
+        }
+        System.out.printf(Locale.ROOT, "%nHAM idle CPU over %.0f s (no kills, no calls): %.2f ms/s; by thread (ms/s): %s%n",
+                secs, idleNs / 1e6 / secs, byThread(ta, tb, secs));
 
         summary(p1, p2);
         checks();
@@ -338,7 +367,8 @@ public final class NotifyLatency {
             }
         }
         svcPid = awaitPid(svc, svcPid, "kill " + svcKills + " of svc");
-        return new Sample(t0, death, restart, t0Ms, deathSent, restartSent);
+        double others = othersSince();
+        return new Sample(t0, death, restart, t0Ms, deathSent, restartSent, others);
     }
 
     /** Kills slow (its OTHER-lane list starts the waitfor) and waits for its new pid; returns t of the kill. */
@@ -452,14 +482,40 @@ public final class NotifyLatency {
         long[] d = Arrays.stream(s).mapToLong(Sample::deathNs).sorted().toArray();
         long[] r = Arrays.stream(s).mapToLong(Sample::restartNs).sorted().toArray();
         long restartFirst = Arrays.stream(s).filter(x -> x.restart < x.death).count();
+        long busy = Arrays.stream(s).filter(x -> !(x.others() < BUSY)).count();
+        Sample[] q = quiet(s);
+        String quietLine = q.length == 0 ? "none" : String.format(Locale.ROOT, "death p50 %.3f p99 %.3f max %.3f;"
+                + " restart p50 %.3f p99 %.3f max %.3f (N=%d)",
+                ms(pct(sortedDeath(q), 50)), ms(pct(sortedDeath(q), 99)), ms(max(sortedDeath(q))),
+                ms(pct(sortedRestart(q), 50)), ms(pct(sortedRestart(q), 99)), ms(max(sortedRestart(q))), q.length);
         long[] dh = Arrays.stream(s).mapToLong(x -> x.deathSentMs() - x.t0Ms()).sorted().toArray();
         long[] rh = Arrays.stream(s).mapToLong(x -> x.restartSentMs() - x.t0Ms()).sorted().toArray();
         return String.format(Locale.ROOT, "%n  kill -> death pulse (NOWAIT)         ms: %s%n"
                 + "  kill -> restart pulse (INDEPENDENT)  ms: %s%n"
                 + "  restart pulse before the death pulse in %d of %d kills%n"
                 + "  of which in the HAM (kill -> the pulse's time stamp, wall clock, 1 ms resolution): death p50 %d"
-                + " p90 %d max %d ms; restart p50 %d p90 %d max %d ms", line(d), line(r), restartFirst, s.length,
-                pct(dh, 50), pct(dh, 90), dh[dh.length - 1], pct(rh, 50), pct(rh, 90), rh[rh.length - 1]);
+                + " p90 %d max %d ms; restart p50 %d p90 %d max %d ms%n"
+                + "  kills whose cycle had other processes at %.0f%% of the CPUs or more: %d of %d; the others only: %s",
+                line(d), line(r), restartFirst, s.length,
+                pct(dh, 50), pct(dh, 90), dh[dh.length - 1], pct(rh, 50), pct(rh, 90), rh[rh.length - 1],
+                BUSY, busy, s.length, quietLine);
+    }
+
+    /** The kills whose cycle had other processes below {@link #BUSY} % of all CPUs. */
+    static Sample[] quiet(Sample[] s) {
+        return Arrays.stream(s).filter(x -> x.others() < BUSY).toArray(Sample[]::new);
+    }
+
+    static long[] sortedDeath(Sample[] s) {
+        return Arrays.stream(s).mapToLong(Sample::deathNs).sorted().toArray();
+    }
+
+    static long[] sortedRestart(Sample[] s) {
+        return Arrays.stream(s).mapToLong(Sample::restartNs).sorted().toArray();
+    }
+
+    static long max(long[] sorted) {
+        return sorted[sorted.length - 1];
     }
 
     static String line(long[] sorted) {
@@ -470,10 +526,10 @@ public final class NotifyLatency {
     }
 
     void summary(Sample[] p1, Sample[] p2) {
-        long[] d1 = Arrays.stream(p1).mapToLong(Sample::deathNs).sorted().toArray();
-        long[] r1 = Arrays.stream(p1).mapToLong(Sample::restartNs).sorted().toArray();
-        long[] d2 = Arrays.stream(p2).mapToLong(Sample::deathNs).sorted().toArray();
-        long[] r2 = Arrays.stream(p2).mapToLong(Sample::restartNs).sorted().toArray();
+        long[] d1 = sortedDeath(p1);
+        long[] r1 = sortedRestart(p1);
+        long[] d2 = sortedDeath(p2);
+        long[] r2 = sortedRestart(p2);
         System.out.println();
         System.out.println("summary (ms from System.nanoTime() before kill -9 to the pulse returned by Channel.receive;"
                 + " nearest-rank percentiles)");
@@ -485,6 +541,17 @@ public final class NotifyLatency {
         row(fmt, "restart pulse, INDEPENDENT: lanes idle", r1);
         row(fmt, "restart pulse, INDEPENDENT: OTHER in waitfor", r2);
         ratio(fmt, "  ratio (waitfor / idle)", r1, r2);
+        Sample[] q1 = quiet(p1);
+        Sample[] q2 = quiet(p2);
+        if (q1.length > 0 && q2.length > 0) {
+            System.out.printf(Locale.ROOT, "kills whose cycle had other processes below %.0f%% of the CPUs only:%n", BUSY);
+            row(fmt, "death pulse, NOWAIT: lanes idle", sortedDeath(q1));
+            row(fmt, "death pulse, NOWAIT: OTHER lane in waitfor", sortedDeath(q2));
+            ratio(fmt, "  ratio (waitfor / idle)", sortedDeath(q1), sortedDeath(q2));
+            row(fmt, "restart pulse, INDEPENDENT: lanes idle", sortedRestart(q1));
+            row(fmt, "restart pulse, INDEPENDENT: OTHER in waitfor", sortedRestart(q2));
+            ratio(fmt, "  ratio (waitfor / idle)", sortedRestart(q1), sortedRestart(q2));
+        }
         long worst = Math.max(d2[d2.length - 1], r2[r2.length - 1]);
         System.out.printf(Locale.ROOT, "the slowest phase-2 pulse took %.3f ms, against the %d ms the OTHER lane was held:"
                 + " %s%n", ms(worst), stuckMs, worst < stuckMs * 1_000_000L / 10 ? "the waitfor did not delay them"
@@ -552,20 +619,20 @@ public final class NotifyLatency {
             return;
         }
         Files.createDirectories(csvDir);
-        StringBuilder a = new StringBuilder("i,death_pulse_ns,restart_pulse_ns,death_sent_ms,restart_sent_ms\n");
+        StringBuilder a = new StringBuilder("i,death_pulse_ns,restart_pulse_ns,death_sent_ms,restart_sent_ms,others_pct\n");
         for (int i = 0; i < p1.length; i++) {
             a.append(i).append(',').append(p1[i].deathNs()).append(',').append(p1[i].restartNs()).append(',')
                     .append(p1[i].deathSentMs() - p1[i].t0Ms()).append(',').append(p1[i].restartSentMs() - p1[i].t0Ms())
-                    .append('\n');
+                    .append(',').append(String.format(Locale.ROOT, "%.1f", p1[i].others())).append('\n');
         }
         Files.writeString(csvDir.resolve("phase1-idle.csv"), a.toString(), StandardCharsets.US_ASCII);
         StringBuilder b = new StringBuilder(
-                "i,death_pulse_ns,restart_pulse_ns,death_sent_ms,restart_sent_ms,slow_block,slow_kill_to_t0_ns,"
+                "i,death_pulse_ns,restart_pulse_ns,death_sent_ms,restart_sent_ms,others_pct,slow_block,slow_kill_to_t0_ns,"
                         + "window_end_to_slow_pulse_ns\n");
         for (int i = 0; i < p2.length; i++) {
             b.append(i).append(',').append(p2[i].deathNs()).append(',').append(p2[i].restartNs()).append(',')
                     .append(p2[i].deathSentMs() - p2[i].t0Ms()).append(',').append(p2[i].restartSentMs() - p2[i].t0Ms())
-                    .append(',')
+                    .append(',').append(String.format(Locale.ROOT, "%.1f", p2[i].others())).append(',')
                     .append(block[i]).append(',').append(sinceSlowKill[i]).append(',').append(slowPulseAfterEnd[i])
                     .append('\n');
         }
@@ -596,6 +663,64 @@ public final class NotifyLatency {
         return String.format(Locale.ROOT, "CPU over the phase: HAM %.2f ms per kill (utime+stime, CLK_TCK=%d), harness"
                 + " %.2f ms per kill; other processes %.1f%% of all CPUs%s", ham * 1000.0 / clkTck / kills, clkTck,
                 self * 1000.0 / clkTck / kills, others, others >= 10 ? "  <- the figures are disturbed" : "");
+    }
+
+    private long[] lastCycle;
+
+    /**
+     * Share of all CPUs (%) used by processes other than the HAM and this harness since the
+     * previous call (busy + steal - the two); NaN on the first call or when no tick passed.
+     */
+    double othersSince() throws IOException {
+        long[] now = cpuSample();
+        long[] prev = lastCycle;
+        lastCycle = now;
+        if (prev == null || now[0] == prev[0]) {
+            return Double.NaN;
+        }
+        long total = now[0] - prev[0];
+        long busy = total - (now[1] - prev[1]) - (now[2] - prev[2]) - (now[3] - prev[3]);
+        return Math.max(0, 100.0 * busy / total);
+    }
+
+    /** CPU by thread name (digits folded, so per-instance threads add up), per unit, top 6. */
+    String byThread(Map<String, Long> a, Map<String, Long> b, double per) {
+        Map<String, Long> byName = new HashMap<>();
+        for (Map.Entry<String, Long> e : b.entrySet()) {
+            long d = e.getValue() - a.getOrDefault(e.getKey(), 0L);
+            byName.merge(threadName(hamPid, e.getKey()).replaceAll("[0-9]+", "N"), d, Long::sum);
+        }
+        StringBuilder sb = new StringBuilder();
+        byName.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(6)
+                .forEach(e -> sb.append(sb.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "'%s' %.2f", e.getKey(), e.getValue() / 1e6 / per)));
+        return sb.length() == 0 ? "(none)" : sb.toString() + " (live threads only)";
+    }
+
+    /** The thread's name as the kernel knows it (Java sets it, cut to 15 characters). */
+    static String threadName(long pid, String tid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/task/" + tid + "/comm"), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return tid;
+        }
+    }
+
+    /** Run time (ns, /proc schedstat) of each live thread of a process, by tid. */
+    static Map<String, Long> threadNs(long pid) throws IOException {
+        Map<String, Long> m = new HashMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : ds) {
+                try {
+                    String st = Files.readString(t.resolve("schedstat"), StandardCharsets.US_ASCII).trim();
+                    m.put(t.getFileName().toString(), Long.parseLong(st.split(" ")[0]));
+                } catch (NoSuchFileException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return m;
     }
 
     static long cpuTicks(long pid) throws IOException {
