@@ -207,94 +207,92 @@ public final class NotifyLatency {
                 + " pulse code %d; restarted (CONDRESTART, HCONDINDEPENDENT) -> pulse code %d%n", CODE_DEATH, CODE_RESTART);
         System.out.printf(Locale.ROOT, "slow: death -> restart; stuck (CONDDEATH, no lane flag = OTHER lane) -> waitfor"
                 + " %d ms, pulse code %d%n", stuckMs, CODE_SLOW);
-        System.out.printf(Locale.ROOT, "kills of svc at least %d ms apart; warm-up %d unmeasured kills, then N=%d per phase%n",
-                gapNs / 1_000_000, warmup, n);
+        System.out.printf(Locale.ROOT, "kills of svc at least %d ms apart; warm-up %d unmeasured kills, then N=%d per phase,"
+                + " the phases interleaved in cycles of up to %d kills each%n",
+                gapNs / 1_000_000, warmup, n, perSlow);
         System.out.flush();
 
-        // ---- phase 1: every lane idle
+        // ---- warm-up: svc's kills, and the OTHER lane's waitfor timed alone once
         for (int i = 0; i < warmup; i++) {
             killSvc(null);
         }
-        long[] cpu0 = cpuSample();
-        Map<String, Long> th0 = threadNs(hamPid);
-        othersSince();
-        Sample[] p1 = new Sample[n];
-        for (int i = 0; i < n; i++) {
-            p1[i] = killSvc(null);
-        }
-        long[] cpu1 = cpuSample();
-        Map<String, Long> th1 = threadNs(hamPid);
-        System.out.println();
-        System.out.println("phase 1 (lanes idle): " + figures(p1));
-        System.out.println("  " + load(cpu0, cpu1, n));
-        System.out.println("  HAM CPU per kill by thread (ms): " + byThread(th0, th1, n));
-
-        // ---- the OTHER lane's waitfor, timed alone once (also warms that path)
         long ts = killSlow();
         long tp = awaitSlowPulse(ts);
-        System.out.printf(Locale.ROOT, "%nslow alone: kill -> its OTHER-lane pulse after the %d ms waitfor: %.3f ms%n",
+        System.out.printf(Locale.ROOT, "slow alone: kill -> its OTHER-lane pulse after the %d ms waitfor: %.3f ms%n",
                 stuckMs, ms(tp - ts));
 
-        // ---- phase 2: the OTHER lane is inside slow's waitfor during every measurement
+        // ---- the two phases, interleaved in cycles so that drift (JIT, other load) hits both alike:
+        // phase 2: kill slow, then up to perSlow kills of svc while its list sits in the waitfor;
+        // phase 1: once slow's pulse is in (the OTHER lane is idle again), up to perSlow kills more
+        Sample[] p1 = new Sample[n];
         Sample[] p2 = new Sample[n];
         int[] block = new int[n];
         long[] sinceSlowKill = new long[n];
         long[] slowPulseAfterEnd = new long[n];
         int unverified = 0;
-        int m = 0;
+        int m1 = 0;
+        int m2 = 0;
         int blocks = 0;
-        long[] cpu2 = cpuSample();
-        Map<String, Long> th2 = threadNs(hamPid);
+        long[] cpu0 = cpuSample();
+        Map<String, Long> th0 = threadNs(hamPid);
         othersSince();
-        while (m < n) {
-            blocks++;
-            ts = killSlow();
-            // let the HAM see slow's death and enter the waitfor; then measure, all windows well inside it
-            nextKillAt = Math.max(nextKillAt, ts + 200_000_000L);
-            long lastStart = ts + (stuckMs - 1000) * 1_000_000L;
-            int first = m;
-            List<Long> early = new ArrayList<>();
-            for (int k = 0; k < perSlow && m < n && Math.max(nextKillAt, System.nanoTime()) <= lastStart; k++) {
-                p2[m] = killSvc(early);
-                block[m] = blocks;
-                sinceSlowKill[m] = p2[m].t0() - ts;
-                m++;
-            }
-            if (m == first) {
-                throw new IllegalStateException("phase 2: no room for a measurement inside slow's waitfor (machine too slow?)");
-            }
-            tp = early.isEmpty() ? awaitSlowPulse(ts) : early.get(0);
-            if (early.size() > 1) {
-                problem("phase 2 block " + blocks + ": " + early.size() + " slow pulses for one kill of slow");
-            }
-            for (int i = first; i < m; i++) {
-                slowPulseAfterEnd[i] = tp - p2[i].end();
-                // The waitfor lasts >= stuckMs, so it began no later than tp - stuckMs: busy from
-                // then until tp. The window [t0, end] must lie inside.
-                boolean busy = tp - stuckMs * 1_000_000L <= p2[i].t0() && tp > p2[i].end();
-                if (!busy) {
-                    unverified++;
-                    problem(String.format(Locale.ROOT, "phase 2 kill %d: the OTHER lane was not provably inside its"
-                            + " waitfor (slow killed %.1f ms before t0, its pulse %.1f ms after the window's end)",
-                            i + 1, ms(sinceSlowKill[i]), ms(slowPulseAfterEnd[i])));
+        while (m1 < n || m2 < n) {
+            if (m2 < n) {
+                blocks++;
+                ts = killSlow();
+                // let the HAM see slow's death and enter the waitfor; every window well inside it
+                nextKillAt = Math.max(nextKillAt, ts + 200_000_000L);
+                long lastStart = ts + (stuckMs - 1000) * 1_000_000L;
+                int first = m2;
+                List<Long> early = new ArrayList<>();
+                for (int k = 0; k < perSlow && m2 < n && Math.max(nextKillAt, System.nanoTime()) <= lastStart; k++) {
+                    p2[m2] = killSvc(early);
+                    block[m2] = blocks;
+                    sinceSlowKill[m2] = p2[m2].t0() - ts;
+                    m2++;
+                }
+                if (m2 == first) {
+                    throw new IllegalStateException("phase 2: no room for a kill inside slow's waitfor (machine too slow?)");
+                }
+                tp = early.isEmpty() ? awaitSlowPulse(ts) : early.get(0);
+                if (early.size() > 1) {
+                    problem("phase 2 block " + blocks + ": " + early.size() + " slow pulses for one kill of slow");
+                }
+                for (int i = first; i < m2; i++) {
+                    slowPulseAfterEnd[i] = tp - p2[i].end();
+                    // The waitfor lasts >= stuckMs, so it began no later than tp - stuckMs: the lane
+                    // was busy from then until tp. The window [t0, end] must lie inside.
+                    boolean busy = tp - stuckMs * 1_000_000L <= p2[i].t0() && tp > p2[i].end();
+                    if (!busy) {
+                        unverified++;
+                        problem(String.format(Locale.ROOT, "phase 2 kill %d: the OTHER lane was not provably inside"
+                                + " its waitfor (slow killed %.1f ms before t0, its pulse %.1f ms after the window's end)",
+                                i + 1, ms(sinceSlowKill[i]), ms(slowPulseAfterEnd[i])));
+                    }
                 }
             }
+            // slow's list is done and nothing else is queued: every lane is idle
+            for (int k = 0; k < perSlow && m1 < n; k++) {
+                p1[m1++] = killSvc(null);
+            }
         }
-        long[] cpu3 = cpuSample();
-        Map<String, Long> th3 = threadNs(hamPid);
+        long[] cpu1 = cpuSample();
+        Map<String, Long> th1 = threadNs(hamPid);
+        System.out.println();
+        System.out.println("phase 1 (lanes idle): " + figures(p1));
         System.out.println();
         System.out.println("phase 2 (OTHER lane in a " + stuckMs + " ms waitfor): " + figures(p2));
-        System.out.println("  " + load(cpu2, cpu3, n));
-        System.out.println("  HAM CPU per kill by thread (ms; phase 2 also holds " + (blocks) + " kills of slow and"
-                + " the waits for its pulse): " + byThread(th2, th3, n));
         long[] gapAfter = slowPulseAfterEnd.clone();
         Arrays.sort(gapAfter);
         long[] since = sinceSlowKill.clone();
         Arrays.sort(since);
-        System.out.printf(Locale.ROOT, "  OTHER lane busy check: %d blocks (one kill of slow per up to %d kills of svc);"
+        System.out.printf(Locale.ROOT, "  OTHER lane busy check: %d kills of slow (one per up to %d kills of svc);"
                 + " t0 came %.0f..%.0f ms after slow's kill; slow's pulse came %.0f..%.0f ms after the window's end;"
                 + " windows not provably inside the waitfor: %d of %d%n",
                 blocks, perSlow, ms(since[0]), ms(since[n - 1]), ms(gapAfter[0]), ms(gapAfter[n - 1]), unverified, n);
+        System.out.println();
+        System.out.println("both phases (" + 2 * n + " kills of svc, " + blocks + " of slow): " + load(cpu0, cpu1, 2 * n));
+        System.out.println("  HAM CPU per kill of svc by thread (ms): " + byThread(th0, th1, 2 * n));
 
         // the HAM with nothing to do: both entities alive, the channel open, no calls
         Map<String, Long> ta = threadNs(hamPid);
@@ -660,7 +658,7 @@ public final class NotifyLatency {
         long ham = b[2] - a[2];
         long self = b[3] - a[3];
         double others = total > 0 ? Math.max(0, 100.0 * (busy - ham - self) / total) : 0;
-        return String.format(Locale.ROOT, "CPU over the phase: HAM %.2f ms per kill (utime+stime, CLK_TCK=%d), harness"
+        return String.format(Locale.ROOT, "CPU: HAM %.2f ms per kill (utime+stime, CLK_TCK=%d), harness"
                 + " %.2f ms per kill; other processes %.1f%% of all CPUs%s", ham * 1000.0 / clkTck / kills, clkTck,
                 self * 1000.0 / clkTck / kills, others, others >= 10 ? "  <- the figures are disturbed" : "");
     }

@@ -68,11 +68,18 @@ descendants() {
     done
 }
 
+# True if pid $1 is still the process started at $2 and not a zombie (init reaps slowly here).
+alive_same() {
+    local s
+    s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    s=${s##*) }
+    set -- "$2" $s
+    [ "$2" != Z ] && [ "${21}" = "$1" ]
+}
+
 # Kills a pid only if it is still the process that was seen (same start time).
 kill_same() {
-    local now
-    now=$(start_time "$1") || return 0
-    [ "$now" = "$2" ] && kill -9 "$1" 2>/dev/null || true
+    alive_same "$1" "$2" && kill -9 "$1" 2>/dev/null || true
 }
 
 cleanup() {
@@ -95,7 +102,7 @@ cleanup() {
     local f left=0
     for f in "$PIDS"/*; do
         [ -e "$f" ] || continue
-        if [ "$(start_time "${f##*/}" 2>/dev/null)" = "$(cat "$f")" ]; then
+        if alive_same "${f##*/}" "$(cat "$f")"; then
             left=$((left + 1))
             kill -9 "${f##*/}" 2>/dev/null
         fi
@@ -189,8 +196,12 @@ for _ in $(seq 1 100); do
     sleep 0.05
 done
 if kill -0 "$HAM_PID" 2>/dev/null; then
-    log "NOTE: the HAM was still alive 5 s after stop(\"abrupt\"): the clean-up kills pid $HAM_PID"
-    [ "$RC" != 0 ] || RC=4
+    if [ "$RC" = 0 ]; then
+        log "NOTE: the HAM was still alive 5 s after stop(\"abrupt\"): the clean-up kills pid $HAM_PID"
+        RC=4
+    else
+        log "the harness failed before stopping the HAM: the clean-up kills pid $HAM_PID and its children"
+    fi
 else
     wait "$HAM_PID" 2>/dev/null && HAM_RC=0 || HAM_RC=$?
     log "the HAM exited (status $HAM_RC)"
