@@ -11,8 +11,9 @@
  * has the HAM start "svc" (/bin/sleep) with a restart on death, a NOWAIT death condition that
  * pulses this process's channel and an INDEPENDENT CONDRESTART condition that pulses it too, then
  * kills svc with SIGKILL and times, from System.nanoTime() just before the kill, the arrival of
- * each pulse in Channel.receive. Phase 2 does the same while entity "slow"'s OTHER-lane death
- * list sits in a 5 s waitfor, and checks from the arrival of slow's own pulse that it did.
+ * each pulse in Channel.receive. Phase 2, interleaved with phase 1 in cycles, does the same while
+ * entity "slow"'s OTHER-lane death list sits in a 5 s waitfor, and checks from the arrival of
+ * slow's own pulse that it did.
  */
 
 import java.io.IOException;
@@ -541,7 +542,8 @@ public final class NotifyLatency {
         ratio(fmt, "  ratio (waitfor / idle)", r1, r2);
         Sample[] q1 = quiet(p1);
         Sample[] q2 = quiet(p2);
-        if (q1.length > 0 && q2.length > 0) {
+        // only when some kills were disturbed (else the same table again)
+        if (q1.length > 0 && q2.length > 0 && (q1.length < p1.length || q2.length < p2.length)) {
             System.out.printf(Locale.ROOT, "kills whose cycle had other processes below %.0f%% of the CPUs only:%n", BUSY);
             row(fmt, "death pulse, NOWAIT: lanes idle", sortedDeath(q1));
             row(fmt, "death pulse, NOWAIT: OTHER lane in waitfor", sortedDeath(q2));

@@ -9,7 +9,7 @@
 #   --gap-ms    least time between two kills of svc (default 600; >= 550, the HAM's default
 #               restart intensity being 20 restarts within 10 s)
 #   --stuck-ms  the waitfor of the OTHER lane in phase 2 (default 5000)
-#   --per-slow  kills of svc measured per kill of "slow" in phase 2 (default 4)
+#   --per-slow  kills of svc measured in each phase per cycle, i.e. per kill of "slow" (default 4)
 # environment:
 #   JHAM_ROOT     the checkout to benchmark (default: the one holding this script)
 #   OUT           where the CSVs go (default: <this dir>/out)
