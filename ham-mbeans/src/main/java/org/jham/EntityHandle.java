@@ -95,6 +95,17 @@ public final class EntityHandle {
         return entity().control(Integer.toString(command), Integer.toString(flags));
     }
 
+    /**
+     * ham_heartbeat for this entity alone, when this process attached itself as it with a
+     * heartbeat period; otherwise nothing. Never blocks, always succeeds.
+     */
+    public void heartbeat() {
+        SelfAttachments.Entry e = SelfAttachments.find(core.node, core.ename);
+        if (e != null) {
+            SelfAttachments.beat(e);
+        }
+    }
+
     /** The state the entity last published; 0 until then. */
     public int state() {
         core.checkLive();

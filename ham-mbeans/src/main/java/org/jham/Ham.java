@@ -82,6 +82,79 @@ public final class Ham {
         return new EntityHandle(node, ename);
     }
 
+    /** ham_attach_self on the local HAM; see {@link #attachSelf(String, String, long, int, int, int)}. */
+    public static EntityHandle attachSelf(String ename, long hpNanos, int hpdl, int hpdh, int flags) {
+        return attachSelf(ename, null, hpNanos, hpdl, hpdh, flags);
+    }
+
+    /**
+     * ham_attach_self: this process attaches itself as {@code ename}, promising a heartbeat every
+     * {@code hpNanos} (0 = none; else at least {@link HamConstants#HAMHBEATMIN}) through
+     * {@link #heartbeat()} or {@link Heartbeat#beat()}; {@code hpdl} / {@code hpdh} missed periods
+     * fire CONDHBEATMISSEDLOW / HIGH ({@code hpdl <= hpdh}; 0 = never). The library keeps a
+     * connection to the node open for the entity (one more reference on a shared connection) until
+     * {@link #detachSelf}: should this process die or the connection close first, the HAM sees a
+     * death (CONDDEATH). Flags: the entity flags (HENTITYKEEPONDEATH).
+     *
+     * @throws HamException EINVAL (name, period below HAMHBEATMIN, marks), ENAMETOOLONG, EEXIST,
+     *                      EBADF (the HAM cannot be reached)
+     */
+    public static EntityHandle attachSelf(String ename, String nodename, long hpNanos, int hpdl, int hpdh, int flags) {
+        Names.check("entity", ename);
+        Names.checkPath(ename);
+        if (hpNanos < 0 || hpNanos > 0 && hpNanos < HamConstants.HAMHBEATMIN) {
+            throw new HamException(Errno.EINVAL, "heartbeat period " + hpNanos + " ns is below HAMHBEATMIN ("
+                    + HamConstants.HAMHBEATMIN + " ns); use 0 for no heartbeat");
+        }
+        if (hpdl < 0 || hpdh < 0 || hpdl > hpdh) {
+            throw new HamException(Errno.EINVAL, "heartbeat marks must be 0 <= hpdl <= hpdh, were " + hpdl + " and " + hpdh);
+        }
+        HamNode node = HamNode.of(nodename);
+        if (SelfAttachments.find(node, ename) != null) {
+            throw new HamException(Errno.EEXIST, "this process is already self-attached as '" + ename + "'");
+        }
+        HamConnection c = HamConnection.acquire(node);
+        try {
+            c.ham().attachSelf(ename, ProcessHandle.current().pid(), hpNanos, hpdl, hpdh, Integer.toString(flags),
+                    c.connectionId());
+            SelfAttachments.add(c, ename, hpNanos > 0);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return new EntityHandle(node, ename);
+    }
+
+    /**
+     * ham_detach_self: the entity this process attached itself as detaches (CONDDETACH fires) and
+     * its heartbeats stop; the connection reference it held is released.
+     *
+     * @throws HamException EINVAL (not self-attached by this process, flags), ENOENT (the HAM
+     *                      already let go of it, e.g. judged it dead), EBADF
+     */
+    public static void detachSelf(EntityHandle ehdl, int flags) {
+        SelfAttachments.Entry e = ehdl == null ? null : SelfAttachments.find(ehdl.node(), ehdl.name());
+        if (e == null) {
+            throw new HamException(Errno.EINVAL, "not an entity this process attached itself as: " + ehdl);
+        }
+        Flags.check(Flags.Kind.NONE, flags);
+        SelfAttachments.remove(ehdl.node(), ehdl.name());
+        try {
+            e.connection().proxy(org.jham.mbean.EntityMXBean.class, ObjectNames.entity(e.ename()))
+                    .detachSelf(Integer.toString(flags));
+        } finally {
+            e.connection().close();
+        }
+    }
+
+    /**
+     * ham_heartbeat: a heartbeat for every entity this process attached itself as with a heartbeat
+     * period. Never blocks and always succeeds (the guide); see {@link Heartbeat}.
+     */
+    public static void heartbeat() {
+        Heartbeat.beat();
+    }
+
     /** ham_entity_node: creates a placeholder entity that conditions can be added to before it runs. */
     public static EntityHandle entity(String ename, String nodename, int flags) {
         Names.check("entity", ename);

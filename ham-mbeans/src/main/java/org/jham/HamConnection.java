@@ -186,6 +186,11 @@ public final class HamConnection implements AutoCloseable {
         return l != null && l.inProcess();
     }
 
+    /** The JMX connection id of the open connection (empty in-process); EBADF when none is open. */
+    public String connectionId() {
+        return current().connectionId();
+    }
+
     /** How many connects are not yet balanced by a disconnect. */
     public int refCount() {
         return refs;

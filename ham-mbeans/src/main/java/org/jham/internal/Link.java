@@ -280,6 +280,21 @@ public final class Link {
     }
 
     /** True when this is the platform MBean server of this JVM (the HAM runs here). */
+    /**
+     * The JMX connection id, the same the HAM's connector server reports (so the HAM can tell
+     * which self-attached entities a closed connection carried); empty in-process.
+     */
+    public String connectionId() {
+        if (connector == null) {
+            return "";
+        }
+        try {
+            return connector.getConnectionId();
+        } catch (IOException e) {
+            throw new HamException(Errno.EBADF, "the connection to " + node.url() + " failed: " + Remote.reason(e), e);
+        }
+    }
+
     public boolean inProcess() {
         return connector == null;
     }

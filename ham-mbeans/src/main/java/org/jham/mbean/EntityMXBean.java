@@ -42,6 +42,30 @@ public interface EntityMXBean {
     /** The state the entity last published (ham_entity_condition_state); 0 until then. */
     int getState();
 
+    /** A self-attached entity's heartbeat period in nanoseconds; 0 when it sends none. */
+    long getHeartbeatPeriod();
+
+    /** Missed heartbeats that fire CONDHBEATMISSEDLOW (0 = never). */
+    int getHbLowMark();
+
+    /** Missed heartbeats that fire CONDHBEATMISSEDHIGH (0 = never). */
+    int getHbHighMark();
+
+    /** When the last heartbeat arrived (the guide's stamp form); empty before the first. */
+    String getLastHeartbeat();
+
+    /**
+     * OK, MISSEDLOW or MISSEDHIGH (until heartbeat_healthy resets it), STOPPED once it died;
+     * empty for entities that send no heartbeats.
+     */
+    String getHeartbeatState();
+
+    /** Consecutive missed heartbeat periods now. */
+    int getMissedHeartbeats();
+
+    /** Heartbeats received since it attached. */
+    long getHeartbeatCount();
+
     /** The entity's {@code .info} text. */
     String getInfo();
 
@@ -54,6 +78,15 @@ public interface EntityMXBean {
 
     /** ham_detach: stops monitoring; CONDDETACH fires. */
     void detach(String flags);
+
+    /** ham_detach_self: the self-attached entity detaches itself; CONDDETACH fires. No flags are defined. */
+    void detachSelf(String flags);
+
+    /**
+     * ham_heartbeat for this self-attached entity; each heartbeat is also emitted as a
+     * {@code jham.heartbeat} notification by this MBean. ENOENT when it sends no heartbeats.
+     */
+    void heartbeat();
 
     /**
      * ham_condition_state: a CONDSTATE condition that fires when the entity goes from a state

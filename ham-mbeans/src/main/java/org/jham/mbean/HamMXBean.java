@@ -45,6 +45,24 @@ public interface HamMXBean {
      */
     String attach(String ename, long pid, String line, String flags);
 
+    /**
+     * ham_attach_self, as the client library sends it: process {@code pid} attaches itself as
+     * {@code ename} over the client connection {@code connectionId} (its closing without
+     * ham_detach_self is a death), with a heartbeat every {@code hpNanos} (0 = none, else at least
+     * HAMHBEATMIN) and marks {@code hpdl <= hpdh} for CONDHBEATMISSEDLOW / HIGH (0 = never).
+     *
+     * @return the entity name
+     */
+    String attachSelf(String ename, long pid, long hpNanos, int hpdl, int hpdh, String flags, String connectionId);
+
+    /**
+     * Heartbeats of several self-attached entities in one call (the client library batches the
+     * beats of one JVM while a call is in flight).
+     *
+     * @return the names that are not self-attached entities sending heartbeats (their beats are dropped)
+     */
+    String[] heartbeats(String[] enames);
+
     /** ham_entity: creates a placeholder entity. */
     String entity(String ename, String flags);
 

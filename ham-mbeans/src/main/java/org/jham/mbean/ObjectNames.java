@@ -20,6 +20,9 @@ public final class ObjectNames {
 
     public static final ObjectName HAM = of(DOMAIN + ":type=Ham");
 
+    /** The heartbeat MBean of a monitored JVM (registered there by the agent). */
+    public static final ObjectName HEARTBEAT = of(DOMAIN + ":type=Heartbeat");
+
     /** Notification type emitted by {@code jham:type=Ham} each time a condition fires. */
     public static final String NOTIF_CONDITION = "jham.condition";
     /** Notification type of heartbeats (entity MBeans and the monitored JVM's Heartbeat MBean). */

@@ -181,4 +181,49 @@ public final class FakeEntity implements EntityMXBean {
     public int control(String command, String flags) {
         throw notInFake();
     }
+
+    @Override
+    public long getHeartbeatPeriod() {
+        return 0;
+    }
+
+    @Override
+    public int getHbLowMark() {
+        return 0;
+    }
+
+    @Override
+    public int getHbHighMark() {
+        return 0;
+    }
+
+    @Override
+    public String getLastHeartbeat() {
+        return "";
+    }
+
+    @Override
+    public String getHeartbeatState() {
+        return "";
+    }
+
+    @Override
+    public int getMissedHeartbeats() {
+        return 0;
+    }
+
+    @Override
+    public long getHeartbeatCount() {
+        return 0;
+    }
+
+    @Override
+    public void detachSelf(String flags) {
+        throw notInFake();
+    }
+
+    @Override
+    public void heartbeat() {
+        throw notInFake();
+    }
 }

@@ -244,4 +244,15 @@ public final class FakeHam implements HamMXBean {
     public void signal(long pid, String signal, int code, int value, String source) {
         throw new UnsupportedOperationException("EIO: signals are not in the fake");
     }
+
+    @Override
+    public String attachSelf(String ename, long pid, long hpNanos, int hpdl, int hpdh, String flags,
+                             String connectionId) {
+        throw new UnsupportedOperationException("EIO: self-attach is not in the fake");
+    }
+
+    @Override
+    public String[] heartbeats(String[] enames) {
+        return enames;
+    }
 }

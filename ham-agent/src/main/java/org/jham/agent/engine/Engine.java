@@ -61,6 +61,7 @@ public final class Engine {
     private final EngineListener listener;
     private final ActionRuntime runtime;
     private final Dispatcher dispatcher = new Dispatcher();
+    private final HeartbeatMonitor heartbeats;
     private final long hamPid = ProcessHandle.current().pid();
     private volatile long guardianPid;
     private volatile int hamFailures;
@@ -74,6 +75,7 @@ public final class Engine {
                   EngineListener listener, ActionRuntime runtime) {
         this.config = config;
         this.runtime = runtime;
+        this.heartbeats = new HeartbeatMonitor(System::nanoTime, clock, this::missedHeartbeats);
         this.log = log;
         this.launcher = launcher;
         this.watcher = watcher;
@@ -110,6 +112,11 @@ public final class Engine {
         final ArrayDeque<Instant> recentRestarts = new ArrayDeque<>();
         /** The state last published by the entity (ham_entity_condition_state); 0 until then. */
         int state;
+        /** Self-attached: the heartbeat period (0 = none) and marks, and the client connection it came over. */
+        long hpNanos;
+        int hpdl;
+        int hpdh;
+        String connectionId = "";
 
         EntityNode(String name, EntityType type, int flags, Instant created) {
             this.name = name;
@@ -340,6 +347,145 @@ public final class Engine {
             // A placeholder was never monitored: detaching it only removes it, nothing detaches.
             firings = e.type == EntityType.PLACEHOLDER ? List.of() : collect(e, CONDDETACH, "detached");
             removeEntity(e, e.type == EntityType.PLACEHOLDER ? "placeholder removed (detach)" : "detached");
+        }
+        dispatch(firings);
+    }
+
+    // ---------------------------------------------------------------- self-attached entities
+
+    /**
+     * ham_attach_self: process {@code pid} (the caller) attaches itself as {@code ename}, promising
+     * a heartbeat every {@code hpNanos} (0 = none, else at least HAMHBEATMIN) and naming the marks
+     * of CONDHBEATMISSEDLOW / HIGH ({@code hpdl <= hpdh}; 0 = never). It dies (CONDDEATH) when its
+     * pid exits or when {@code connectionId}, the client connection it attached over, closes
+     * without ham_detach_self. It may fill a placeholder, an entity kept dead, or the entity the
+     * HAM itself (re)started as this very pid (a restarted JVM attaching itself again).
+     */
+    public Views.EntityView attachSelf(String ename, long pid, long hpNanos, int hpdl, int hpdh, int flags,
+                                       String connectionId) {
+        Names.check("entity", ename);
+        Names.checkPath(ename);
+        Flags.check(Flags.Kind.ENTITY, flags);
+        checkHeartbeat(hpNanos, hpdl, hpdh);
+        if (pid <= 0) {
+            throw new HamException(Errno.EINVAL, "pid " + pid + " is invalid");
+        }
+        OptionalLong st = ProcStat.liveStartTime(pid);
+        if (st.isEmpty()) {
+            throw new HamException(Errno.ESRCH, "no process with pid " + pid);
+        }
+        List<Firing> firings;
+        Views.EntityView view;
+        synchronized (lock) {
+            checkRunning();
+            EntityNode e = entities.get(ename);
+            boolean own = e != null && e.alive && e.pid == pid && e.type != EntityType.SELFATTACHED;
+            if (!own) {
+                checkAttachable(ename);
+            }
+            if (e == null) {
+                e = new EntityNode(ename, EntityType.SELFATTACHED, flags, clock.instant());
+                entities.put(ename, e);
+                listener.entityAdded(ename);
+            } else {
+                e.flags |= flags;
+            }
+            if (!own) {
+                // A new instance; one the HAM started keeps its child watch (exact exit status).
+                e.generation++;
+                e.alive = true;
+                e.child = null;
+                e.pid = pid;
+                long gen = e.generation;
+                e.watch = watcher.watchPid(pid, st.getAsLong(), status -> onDeath(ename, gen, status));
+            }
+            e.type = EntityType.SELFATTACHED;
+            e.hpNanos = hpNanos;
+            e.hpdl = hpdl;
+            e.hpdh = hpdh;
+            e.connectionId = connectionId == null ? "" : connectionId;
+            if (hpNanos > 0) {
+                heartbeats.watch(ename, e.generation, hpNanos, hpdl, hpdh);
+            } else {
+                heartbeats.unwatch(ename);
+            }
+            log.log(1, "self-attached: entity '" + ename + "' pid " + pid
+                    + (hpNanos > 0 ? ", heartbeat every " + hpNanos / 1_000_000.0 + " ms, marks " + hpdl + "/" + hpdh : ""));
+            firings = collect(e, CONDATTACH, "self-attached pid " + pid);
+            view = entityView(e);
+        }
+        dispatch(firings);
+        return view;
+    }
+
+    private static void checkHeartbeat(long hpNanos, int hpdl, int hpdh) {
+        if (hpNanos < 0 || hpNanos > 0 && hpNanos < HamConstants.HAMHBEATMIN) {
+            throw new HamException(Errno.EINVAL, "heartbeat period " + hpNanos + " ns is below HAMHBEATMIN ("
+                    + HamConstants.HAMHBEATMIN + " ns); use 0 for no heartbeat");
+        }
+        if (hpdl < 0 || hpdh < 0 || hpdl > hpdh) {
+            throw new HamException(Errno.EINVAL, "heartbeat marks must be 0 <= hpdl <= hpdh, were " + hpdl + " and " + hpdh);
+        }
+    }
+
+    /** ham_detach_self: CONDDETACH fires, then monitoring (heartbeats included) ends. */
+    public void detachSelf(String ename) {
+        Names.check("entity", ename);
+        List<Firing> firings;
+        synchronized (lock) {
+            EntityNode e = requireEntity(ename);
+            if (e.type != EntityType.SELFATTACHED) {
+                throw new HamException(Errno.EINVAL, "entity '" + ename + "' is not self-attached: use ham_detach");
+            }
+            firings = collect(e, CONDDETACH, "detached itself");
+            removeEntity(e, "detached itself");
+        }
+        dispatch(firings);
+    }
+
+    /**
+     * ham_heartbeat of a self-attached entity. Does not take the engine lock: it touches only the
+     * entity's heartbeat account.
+     *
+     * @return false when {@code ename} is not a self-attached entity watched for heartbeats
+     */
+    public boolean heartbeat(String ename) {
+        boolean known = heartbeats.beat(ename);
+        if (known) {
+            listener.heartbeat(ename);
+        }
+        return known;
+    }
+
+    /** A client connection closed: its self-attached entities that did not detach are dead. */
+    public void connectionClosed(String connectionId) {
+        if (connectionId == null || connectionId.isEmpty()) {
+            return;
+        }
+        List<String[]> dead = new ArrayList<>();
+        synchronized (lock) {
+            for (EntityNode e : entities.values()) {
+                if (e.type == EntityType.SELFATTACHED && e.alive && connectionId.equals(e.connectionId)) {
+                    dead.add(new String[] {e.name, Long.toString(e.generation)});
+                }
+            }
+        }
+        for (String[] d : dead) {
+            onDeath(d[0], Long.parseLong(d[1]), ExitStatus.disconnected());
+        }
+    }
+
+    /** A missed-heartbeat mark was reached (on the heartbeat timer thread). */
+    private void missedHeartbeats(String ename, long generation, ConditionType type, int misses) {
+        List<Firing> firings;
+        synchronized (lock) {
+            EntityNode e = entities.get(ename);
+            if (e == null || e.generation != generation || !e.alive || stopping) {
+                return;
+            }
+            log.log(1, "heartbeat: entity '" + ename + "' missed " + misses + " heartbeat" + (misses == 1 ? "" : "s")
+                    + " (" + type + ")");
+            firings = collect(e, type, "missed " + misses + " heartbeats");
         }
         dispatch(firings);
     }
@@ -687,7 +833,11 @@ public final class Engine {
 
     /** The effect of heartbeat_healthy: the entity's missed-heartbeat state is reset so monitoring resumes. */
     private void heartbeatHealthy(EntityNode e) {
-        log.log(2, "heartbeat state of entity '" + e.name + "' reset to healthy");
+        if (heartbeats.healthy(e.name)) {
+            log.log(2, "heartbeat state of entity '" + e.name + "' reset to healthy: monitoring resumes");
+        } else {
+            log.log(2, "heartbeat state of entity '" + e.name + "' reset to healthy (it sends no heartbeats)");
+        }
     }
 
     // ---------------------------------------------------------------- events
@@ -713,6 +863,11 @@ public final class Engine {
     /** The death bookkeeping and the death conditions it fires (under lock). */
     private List<Firing> died(EntityNode e, ExitStatus status) {
         e.alive = false;
+        heartbeats.unwatch(e.name);
+        if (e.type == EntityType.SELFATTACHED && e.watch != null) {
+            // It may die by its connection: then its pid watch must not report a second death.
+            e.watch.cancel();
+        }
         e.watch = null;
         e.armedToken = -1;
         e.lastDeath = clock.instant();
@@ -1097,7 +1252,9 @@ public final class Engine {
         e.alive = true;
         e.pid = child.pid();
         e.child = child;
+        // Until it attaches itself again (a restarted JVM with the agent does), it is a plain child.
         e.type = EntityType.STARTED;
+        e.connectionId = "";
         e.startLine = line;
         e.restarted = now;
         e.numRestarts++;
@@ -1156,6 +1313,7 @@ public final class Engine {
             e.watch.cancel();
             e.watch = null;
         }
+        heartbeats.unwatch(e.name);
         e.generation++;
         // Not cancelled: the death or detach lists already queued for this entity still run.
         for (ConditionNode c : new ArrayList<>(e.conditions.values())) {
@@ -1315,7 +1473,16 @@ public final class Engine {
     private Views.EntityView entityView(EntityNode e) {
         return new Views.EntityView(e.name, e.isGlobal() ? "/" : e.name, e.pid, e.type, e.flags, e.enabled, e.alive,
                 e.created, e.lastDeath, e.restarted, e.numRestarts, e.lastExit, e.startLine,
-                List.copyOf(e.conditions.keySet()), e.state);
+                List.copyOf(e.conditions.keySet()), e.state, heartbeatView(e));
+    }
+
+    private Views.Heartbeat heartbeatView(EntityNode e) {
+        if (e.type != EntityType.SELFATTACHED && e.hpNanos == 0) {
+            return Views.Heartbeat.NONE;
+        }
+        HeartbeatMonitor.View v = heartbeats.view(e.name);
+        return v == null ? new Views.Heartbeat(e.hpNanos, e.hpdl, e.hpdh, null, e.hpNanos > 0 ? "STOPPED" : "", 0, 0)
+                : new Views.Heartbeat(e.hpNanos, e.hpdl, e.hpdh, v.lastBeat(), v.state().name(), v.misses(), v.beats());
     }
 
     private Views.ConditionView conditionView(ConditionNode c) {
@@ -1368,6 +1535,7 @@ public final class Engine {
                 }
             }
         }
+        heartbeats.close();
         log.log(1, "HAM stopping (" + (abrupt ? "abrupt" : "graceful") + ")");
         dispatcher.shutdown(abrupt, config.stopGrace().toMillis());
     }

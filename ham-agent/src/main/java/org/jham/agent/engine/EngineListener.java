@@ -21,6 +21,10 @@ public interface EngineListener {
 
     void fired(Views.Fired fired);
 
+    /** A self-attached entity's heartbeat arrived (any thread; must be quick). */
+    default void heartbeat(String ename) {
+    }
+
     /** A listener that ignores everything (an engine without JMX, in unit tests). */
     EngineListener NONE = new EngineListener() {
         public void entityAdded(String ename) {

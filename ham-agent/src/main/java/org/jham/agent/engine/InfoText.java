@@ -46,6 +46,14 @@ public final class InfoText {
         if (e.state() != 0) {
             b.append(line("Entity State", e.state()));
         }
+        Views.Heartbeat h = e.heartbeat();
+        if (h.periodNanos() > 0) {
+            b.append(line("HeartBeat Period", h.periodNanos()))
+                    .append(line("HB Low Mark", h.lowMark()))
+                    .append(line("HB High Mark", h.highMark()))
+                    .append(line("Last Heartbeat", h.lastBeat() == null ? "none" : stamp(h.lastBeat())))
+                    .append(line("HeartBeat State", h.state()));
+        }
         b.append("Stats:\n").append(line("Created", stamp(e.created())));
         if (e.lastDeath() != null) {
             b.append(line("Last Death", stamp(e.lastDeath())));

@@ -15,7 +15,17 @@ public final class Views {
 
     public record EntityView(String name, String path, long pid, EntityType type, int flags, boolean enabled,
                              boolean alive, Instant created, Instant lastDeath, Instant restarted, int numRestarts,
-                             String lastExit, String startLine, List<String> conditionNames, int state) {
+                             String lastExit, String startLine, List<String> conditionNames, int state,
+                             Heartbeat heartbeat) {
+    }
+
+    /**
+     * The heartbeat of a self-attached entity: its period (0 = none), marks, last beat, state and
+     * consecutive misses; {@link #NONE} for other entities.
+     */
+    public record Heartbeat(long periodNanos, int lowMark, int highMark, Instant lastBeat, String state, int misses,
+                            long beats) {
+        public static final Heartbeat NONE = new Heartbeat(0, 0, 0, null, "", 0, 0);
     }
 
     public record ConditionView(String entityName, String name, String path, long entityPid, ConditionType type,

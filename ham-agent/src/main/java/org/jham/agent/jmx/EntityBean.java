@@ -1,20 +1,42 @@
 package org.jham.agent.jmx;
 
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.MBeanNotificationInfo;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.ObjectName;
 import org.jham.ConditionType;
 import org.jham.Flags;
 import org.jham.agent.engine.Engine;
 import org.jham.agent.engine.InfoText;
 import org.jham.agent.engine.Views;
 import org.jham.mbean.EntityMXBean;
+import org.jham.mbean.ObjectNames;
 
-/** {@code jham:type=Entity,entity=<ename>}: reads the engine by name on every call, so a stale bean answers ENOENT. */
-final class EntityBean implements EntityMXBean {
+/**
+ * {@code jham:type=Entity,entity=<ename>}: reads the engine by name on every call, so a stale bean
+ * answers ENOENT; emits a {@code jham.heartbeat} notification for each heartbeat of its entity.
+ */
+final class EntityBean extends NotificationBroadcasterSupport implements EntityMXBean {
     private final Engine engine;
     private final String ename;
+    private final ObjectName objectName;
+    private final AtomicLong sequence = new AtomicLong();
 
     EntityBean(Engine engine, String ename) {
+        super(new MBeanNotificationInfo[] {
+            new MBeanNotificationInfo(new String[] {ObjectNames.NOTIF_HEARTBEAT}, Notification.class.getName(),
+                    "a heartbeat of this self-attached entity arrived (userData: its count)")});
         this.engine = engine;
         this.ename = ename;
+        this.objectName = ObjectNames.entity(ename);
+    }
+
+    void heartbeatArrived(long count, long when) {
+        Notification n = new Notification(ObjectNames.NOTIF_HEARTBEAT, objectName, sequence.incrementAndGet(), when,
+                "heartbeat of " + ename);
+        n.setUserData(count);
+        sendNotification(n);
     }
 
     private Views.EntityView view() {
@@ -94,6 +116,59 @@ final class EntityBean implements EntityMXBean {
     @Override
     public int getState() {
         return view().state();
+    }
+
+    @Override
+    public long getHeartbeatPeriod() {
+        return view().heartbeat().periodNanos();
+    }
+
+    @Override
+    public int getHbLowMark() {
+        return view().heartbeat().lowMark();
+    }
+
+    @Override
+    public int getHbHighMark() {
+        return view().heartbeat().highMark();
+    }
+
+    @Override
+    public String getLastHeartbeat() {
+        return InfoText.stamp(view().heartbeat().lastBeat());
+    }
+
+    @Override
+    public String getHeartbeatState() {
+        return view().heartbeat().state();
+    }
+
+    @Override
+    public int getMissedHeartbeats() {
+        return view().heartbeat().misses();
+    }
+
+    @Override
+    public long getHeartbeatCount() {
+        return view().heartbeat().beats();
+    }
+
+    @Override
+    public void detachSelf(String flags) {
+        Wire.run(() -> {
+            Flags.parse(Flags.Kind.NONE, flags);
+            engine.detachSelf(ename);
+        });
+    }
+
+    @Override
+    public void heartbeat() {
+        Wire.run(() -> {
+            if (!engine.heartbeat(ename)) {
+                throw new org.jham.HamException(org.jham.Errno.ENOENT, "entity '" + ename
+                        + "' is not a self-attached entity sending heartbeats");
+            }
+        });
     }
 
     @Override

@@ -172,6 +172,26 @@ public final class HamBean extends NotificationBroadcasterSupport implements Ham
     }
 
     @Override
+    public String attachSelf(String ename, long pid, long hpNanos, int hpdl, int hpdh, String flags,
+                             String connectionId) {
+        return Wire.call(() -> engine.attachSelf(ename, pid, hpNanos, hpdl, hpdh, Flags.parse(Flags.Kind.ENTITY, flags),
+                connectionId).name());
+    }
+
+    @Override
+    public String[] heartbeats(String[] enames) {
+        return Wire.call(() -> {
+            java.util.List<String> unknown = new java.util.ArrayList<>(0);
+            for (String e : enames == null ? new String[0] : enames) {
+                if (e == null || !engine.heartbeat(e)) {
+                    unknown.add(e);
+                }
+            }
+            return unknown.toArray(new String[0]);
+        });
+    }
+
+    @Override
     public String entity(String ename, String flags) {
         return Wire.call(() -> engine.placeholder(ename, Flags.parse(Flags.Kind.ENTITY, flags)).name());
     }

@@ -75,6 +75,20 @@ public final class JmxmpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells {@code closed} the id of each client connection that closes or fails (a self-attached
+     * entity's connection closing without ham_detach_self is its death).
+     */
+    public void onConnectionEnd(java.util.function.Consumer<String> closed) {
+        connector.addNotificationListener((javax.management.Notification n, Object h) -> {
+            if (n instanceof javax.management.remote.JMXConnectionNotification
+                    && (javax.management.remote.JMXConnectionNotification.CLOSED.equals(n.getType())
+                        || javax.management.remote.JMXConnectionNotification.FAILED.equals(n.getType()))) {
+                closed.accept(((javax.management.remote.JMXConnectionNotification) n).getConnectionId());
+            }
+        }, null, null);
+    }
+
     /** The address clients connect to, with the real port, e.g. {@code service:jmx:jmxmp://127.0.0.1:7770}. */
     public String address() {
         JMXServiceURL u = connector.getAddress();

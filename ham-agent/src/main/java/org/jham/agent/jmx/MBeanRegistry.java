@@ -29,6 +29,8 @@ public final class MBeanRegistry implements EngineListener, ChannelRegistry.List
     private volatile Engine engine;
     private volatile HamBean hamBean;
     private final java.util.Map<ObjectName, ChannelBean> channelBeans = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, EntityBean> entityBeans = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong heartbeatCount = new java.util.concurrent.atomic.AtomicLong();
     private volatile ChannelRegistry channels;
     /**
      * Sends notifications in order on one thread of its own: building and queuing a JMX
@@ -56,12 +58,25 @@ public final class MBeanRegistry implements EngineListener, ChannelRegistry.List
 
     @Override
     public void entityAdded(String ename) {
-        register(ObjectNames.entity(ename), new EntityBean(requireEngine(), ename));
+        EntityBean b = new EntityBean(requireEngine(), ename);
+        entityBeans.put(ename, b);
+        register(ObjectNames.entity(ename), b);
     }
 
     @Override
     public void entityRemoved(String ename) {
+        entityBeans.remove(ename);
         unregister(ObjectNames.entity(ename));
+    }
+
+    @Override
+    public void heartbeat(String ename) {
+        EntityBean b = entityBeans.get(ename);
+        if (b != null) {
+            long when = System.currentTimeMillis();
+            long n = heartbeatCount.incrementAndGet();
+            notifier.execute(() -> b.heartbeatArrived(n, when));
+        }
     }
 
     @Override

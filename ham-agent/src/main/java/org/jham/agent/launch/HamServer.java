@@ -118,6 +118,7 @@ public final class HamServer {
             throw e;
         }
         this.connector = cs;
+        cs.onConnectionEnd(engine::connectionClosed);
         try {
             plugins.start();
         } catch (RuntimeException e) {

@@ -12,7 +12,7 @@ import java.util.Set;
 public record ExitStatus(Kind kind, int code, int signal) {
 
     /** What is known about the end of a process. */
-    public enum Kind { EXITED, SIGNALED, UNKNOWN }
+    public enum Kind { EXITED, SIGNALED, UNKNOWN, DISCONNECTED }
 
     /** The signals whose default action dumps core (the dumper signals of the guide). */
     private static final Set<Integer> CORE_SIGNALS = Set.of(3, 4, 5, 6, 7, 8, 11, 24, 25, 31);
@@ -42,6 +42,11 @@ public record ExitStatus(Kind kind, int code, int signal) {
         return new ExitStatus(Kind.UNKNOWN, -1, 0);
     }
 
+    /** A self-attached entity whose connection closed without ham_detach_self (the guide: abnormal termination). */
+    public static ExitStatus disconnected() {
+        return new ExitStatus(Kind.DISCONNECTED, -1, 0);
+    }
+
     /** A death by a core-dump signal: CONDABNORMALDEATH (which also fires CONDDEATH). */
     public boolean abnormal() {
         return kind == Kind.SIGNALED && CORE_SIGNALS.contains(signal);
@@ -58,6 +63,8 @@ public record ExitStatus(Kind kind, int code, int signal) {
                 return "exit " + code;
             case SIGNALED:
                 return "signal " + signal + " (" + signalName(signal) + ")" + (abnormal() ? " abnormal" : "");
+            case DISCONNECTED:
+                return "connection closed without ham_detach_self";
             default:
                 return "ended (status unknown: not a child of the HAM)";
         }

@@ -1,0 +1,115 @@
+package org.jham.agent.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jham.ConditionType;
+
+/**
+ * The heartbeat bookkeeping of one self-attached entity, after the guide's caveat: heartbeats are
+ * accounted at period boundaries (t0 + k·hp). Several beats within one period count once, and a
+ * beat sent early counts for the period it fell in. Each boundary that closes a period without a
+ * beat counts a miss; a beat resets the count of consecutive misses. Reaching {@code low} misses
+ * fires CONDHBEATMISSEDLOW and reaching {@code high} fires CONDHBEATMISSEDHIGH, each once per
+ * episode (0 = never). After HIGH the entity is no longer judged until heartbeat_healthy
+ * ({@link #healthy}) ends the episode and monitoring resumes with the current period counted as
+ * beaten. Pure: time comes in as arguments (monotonic nanoseconds). Thread-safe (synchronized).
+ */
+public final class HeartbeatAccount {
+    /** The {@code HeartBeat State} of {@code .info}. */
+    public enum State { OK, MISSEDLOW, MISSEDHIGH }
+
+    private final long t0;
+    private final long period;
+    private final int low;
+    private final int high;
+    /** Index of the last period that saw a beat; period i is [t0 + i·hp, t0 + (i+1)·hp). */
+    private long lastBeatPeriod = -1;
+    /** Boundaries judged so far: boundary k (k >= 1) closes period k - 1. */
+    private long judged;
+    private int misses;
+    private long beats;
+    private State state = State.OK;
+    private boolean lowFired;
+    private boolean highFired;
+
+    public HeartbeatAccount(long t0Nanos, long periodNanos, int low, int high) {
+        if (periodNanos <= 0) {
+            throw new IllegalArgumentException("period must be > 0, was " + periodNanos);
+        }
+        this.t0 = t0Nanos;
+        this.period = periodNanos;
+        this.low = low;
+        this.high = high;
+    }
+
+    /** A heartbeat received at {@code now}. */
+    public synchronized void beat(long now) {
+        beats++;
+        long p = periodOf(now);
+        if (p > lastBeatPeriod) {
+            lastBeatPeriod = p;
+        }
+    }
+
+    /** Judges every boundary up to {@code now}; returns the conditions to fire, in order. */
+    public synchronized List<ConditionType> advance(long now) {
+        List<ConditionType> fire = new ArrayList<>(0);
+        while (t0 + (judged + 1) * period <= now) {
+            long closing = judged++;
+            if (highFired) {
+                continue; // not judged until heartbeat_healthy
+            }
+            if (lastBeatPeriod >= closing) {
+                misses = 0;
+                continue;
+            }
+            misses++;
+            if (low > 0 && !lowFired && misses >= low) {
+                lowFired = true;
+                state = State.MISSEDLOW;
+                fire.add(ConditionType.CONDHBEATMISSEDLOW);
+            }
+            if (high > 0 && !highFired && misses >= high) {
+                highFired = true;
+                state = State.MISSEDHIGH;
+                fire.add(ConditionType.CONDHBEATMISSEDHIGH);
+            }
+        }
+        return fire;
+    }
+
+    /** heartbeat_healthy: the episode ends; the current period counts as beaten. */
+    public synchronized void healthy(long now) {
+        misses = 0;
+        lowFired = false;
+        highFired = false;
+        state = State.OK;
+        long p = periodOf(now);
+        if (p > lastBeatPeriod) {
+            lastBeatPeriod = p;
+        }
+    }
+
+    /** When the next boundary falls (monotonic nanoseconds). */
+    public synchronized long nextBoundary() {
+        return t0 + (judged + 1) * period;
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    /** Consecutive misses now. */
+    public synchronized int misses() {
+        return misses;
+    }
+
+    /** Heartbeats received in all. */
+    public synchronized long beats() {
+        return beats;
+    }
+
+    private long periodOf(long now) {
+        return now < t0 ? -1 : (now - t0) / period;
+    }
+}
