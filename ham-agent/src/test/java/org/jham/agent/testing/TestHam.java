@@ -138,6 +138,10 @@ public final class TestHam implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (server.awaitStopped(java.time.Duration.ZERO)) {
+                // No calls to a stopped HAM: OpenDMK's client may deadlock failing over a dead link.
+                throw new IllegalStateException("stopped");
+            }
             for (String e : ham().getEntityNames()) {
                 long p = entity(e).getEntityPid();
                 if (p > 0) {
