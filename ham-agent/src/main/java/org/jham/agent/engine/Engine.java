@@ -457,7 +457,12 @@ public final class Engine {
         return known;
     }
 
-    /** A client connection closed: its self-attached entities that did not detach are dead. */
+    /**
+     * A client connection closed: its self-attached entities that did not detach are dead. Not
+     * those the HAM started itself: their exit is reported exactly by the spawner, which may be
+     * armed to restart them at that moment; the socket of a dying JVM closes just before, and
+     * a death judged from it would run the restart a second time.
+     */
     public void connectionClosed(String connectionId) {
         if (connectionId == null || connectionId.isEmpty()) {
             return;
@@ -465,7 +470,8 @@ public final class Engine {
         List<String[]> dead = new ArrayList<>();
         synchronized (lock) {
             for (EntityNode e : entities.values()) {
-                if (e.type == EntityType.SELFATTACHED && e.alive && connectionId.equals(e.connectionId)) {
+                if (e.type == EntityType.SELFATTACHED && e.alive && e.child == null
+                        && connectionId.equals(e.connectionId)) {
                     dead.add(new String[] {e.name, Long.toString(e.generation)});
                 }
             }
