@@ -2,6 +2,8 @@ package org.jham.agent.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import org.jham.ConditionType;
 
 /**
@@ -12,7 +14,10 @@ import org.jham.ConditionType;
  * fires CONDHBEATMISSEDLOW and reaching {@code high} fires CONDHBEATMISSEDHIGH, each once per
  * episode (0 = never). After HIGH the entity is no longer judged until heartbeat_healthy
  * ({@link #healthy}) ends the episode and monitoring resumes with the current period counted as
- * beaten. Pure: time comes in as arguments (monotonic nanoseconds). Thread-safe (synchronized).
+ * beaten. Each boundary is judged by the beats that fell in its own period, however late
+ * {@link #advance} runs (a beat that arrives after a boundary but before its judging counts for
+ * the next period, never for the one the boundary closed). Pure: time comes in as arguments
+ * (monotonic nanoseconds). Thread-safe (synchronized).
  */
 public final class HeartbeatAccount {
     /** The {@code HeartBeat State} of {@code .info}. */
@@ -22,8 +27,8 @@ public final class HeartbeatAccount {
     private final long period;
     private final int low;
     private final int high;
-    /** Index of the last period that saw a beat; period i is [t0 + i·hp, t0 + (i+1)·hp). */
-    private long lastBeatPeriod = -1;
+    /** The periods not judged yet (index >= judged) that saw a beat; period i is [t0 + i·hp, t0 + (i+1)·hp). */
+    private final NavigableSet<Long> beaten = new TreeSet<>();
     /** Boundaries judged so far: boundary k (k >= 1) closes period k - 1. */
     private long judged;
     private int misses;
@@ -46,8 +51,8 @@ public final class HeartbeatAccount {
     public synchronized void beat(long now) {
         beats++;
         long p = periodOf(now);
-        if (p > lastBeatPeriod) {
-            lastBeatPeriod = p;
+        if (p >= judged) {
+            beaten.add(p);
         }
     }
 
@@ -56,10 +61,11 @@ public final class HeartbeatAccount {
         List<ConditionType> fire = new ArrayList<>(0);
         while (t0 + (judged + 1) * period <= now) {
             long closing = judged++;
+            boolean beat = beaten.remove(closing);
             if (highFired) {
                 continue; // not judged until heartbeat_healthy
             }
-            if (lastBeatPeriod >= closing) {
+            if (beat) {
                 misses = 0;
                 continue;
             }
@@ -78,16 +84,26 @@ public final class HeartbeatAccount {
         return fire;
     }
 
-    /** heartbeat_healthy: the episode ends; the current period counts as beaten. */
+    /**
+     * heartbeat_healthy: the episode ends; the boundaries up to {@code now} not judged yet are
+     * skipped (they belong to the episode) and the current period counts as beaten.
+     */
     public synchronized void healthy(long now) {
         misses = 0;
         lowFired = false;
         highFired = false;
         state = State.OK;
         long p = periodOf(now);
-        if (p > lastBeatPeriod) {
-            lastBeatPeriod = p;
+        judged = Math.max(judged, p);
+        beaten.headSet(judged).clear();
+        if (p >= judged) {
+            beaten.add(p);
         }
+    }
+
+    /** The consecutive misses at which {@code type} (LOW or HIGH) fires: the entity's hpdl or hpdh. */
+    public int mark(ConditionType type) {
+        return type == ConditionType.CONDHBEATMISSEDLOW ? low : high;
     }
 
     /** When the next boundary falls (monotonic nanoseconds). */
@@ -109,7 +125,8 @@ public final class HeartbeatAccount {
         return beats;
     }
 
+    /** The period {@code now} falls in; a time before t0 counts for the first one. */
     private long periodOf(long now) {
-        return now < t0 ? -1 : (now - t0) / period;
+        return now < t0 ? 0 : (now - t0) / period;
     }
 }

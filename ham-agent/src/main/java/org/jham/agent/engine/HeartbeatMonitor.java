@@ -109,7 +109,8 @@ final class HeartbeatMonitor implements AutoCloseable {
         }
         List<ConditionType> fire = w.account.advance(nanos.getAsLong());
         for (ConditionType t : fire) {
-            sink.missed(ename, w.generation, t, w.account.misses());
+            // A mark fires when the count reaches it (a late judge may have counted on since).
+            sink.missed(ename, w.generation, t, w.account.mark(t));
         }
     }
 
