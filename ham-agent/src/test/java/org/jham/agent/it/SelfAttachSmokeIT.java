@@ -15,8 +15,10 @@ class SelfAttachSmokeIT {
     void silentSelfAttachedJvmFiresLowThenHighThenDies() throws Exception {
         try (TestHam t = new TestHam()) {
             String cp = Child.MODULE.resolve("target/ham-agent.jar") + ":" + Child.MODULE.resolve("target/test-classes");
+            // Marks of 2 s and 3 s: a cold child JVM's first beat, or a stall of this machine, may
+            // come 200 ms after the attach; only the silence at the end may reach them.
             try (Child.Live c = new Child.Live(List.of(Child.JAVA, "-cp", cp, "org.jham.agent.testing.SelfAttacher",
-                    t.node, "jvm1", "100", "2", "4", "30", "60"))) {
+                    t.node, "jvm1", "100", "20", "30", "30", "60"))) {
                 long pid = t.track(c.process.pid());
                 c.await("^attached \\d+$");
                 EntityMXBean e = t.entity("jvm1");
