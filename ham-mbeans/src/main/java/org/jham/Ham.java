@@ -110,8 +110,13 @@ public final class Ham {
             throw new HamException(Errno.EINVAL, "heartbeat marks must be 0 <= hpdl <= hpdh, were " + hpdl + " and " + hpdh);
         }
         HamNode node = HamNode.of(nodename);
-        if (SelfAttachments.find(node, ename) != null) {
+        SelfAttachments.Entry known = SelfAttachments.find(node, ename);
+        if (known != null && known.connection().refCount() > 0 && !known.connection().isBroken()) {
             throw new HamException(Errno.EEXIST, "this process is already self-attached as '" + ename + "'");
+        }
+        if (known != null) {
+            // Its connection was closed or failed: the HAM took that for the entity's death.
+            SelfAttachments.remove(node, ename);
         }
         HamConnection c = HamConnection.acquire(node);
         try {
@@ -143,7 +148,18 @@ public final class Ham {
             e.connection().proxy(org.jham.mbean.EntityMXBean.class, ObjectNames.entity(e.ename()))
                     .detachSelf(Integer.toString(flags));
         } finally {
-            e.connection().close();
+            release(e.connection());
+        }
+    }
+
+    /** Lets go of the reference a self-attachment held, unless the caller already disconnected it. */
+    private static void release(HamConnection c) {
+        if (c.refCount() > 0) {
+            try {
+                c.close();
+            } catch (HamException e) {
+                // Closing a failed connection may fail too; the reference is gone either way.
+            }
         }
     }
 

@@ -450,11 +450,11 @@ public final class Engine {
      * @return false when {@code ename} is not a self-attached entity watched for heartbeats
      */
     public boolean heartbeat(String ename) {
-        boolean known = heartbeats.beat(ename);
-        if (known) {
-            listener.heartbeat(ename);
+        long count = heartbeats.beat(ename);
+        if (count > 0) {
+            listener.heartbeat(ename, count);
         }
-        return known;
+        return count > 0;
     }
 
     /**

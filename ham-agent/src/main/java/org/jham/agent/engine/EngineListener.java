@@ -21,8 +21,8 @@ public interface EngineListener {
 
     void fired(Views.Fired fired);
 
-    /** A self-attached entity's heartbeat arrived (any thread; must be quick). */
-    default void heartbeat(String ename) {
+    /** A self-attached entity's heartbeat arrived, its {@code count}th (any thread; must be quick). */
+    default void heartbeat(String ename, long count) {
     }
 
     /** A listener that ignores everything (an engine without JMX, in unit tests). */

@@ -14,7 +14,7 @@ import org.jham.ConditionType;
  * fires CONDHBEATMISSEDLOW and reaching {@code high} fires CONDHBEATMISSEDHIGH, each once per
  * episode (0 = never). After HIGH the entity is no longer judged until heartbeat_healthy
  * ({@link #healthy}) ends the episode and monitoring resumes with the current period counted as
- * beaten. Each boundary is judged by the beats that fell in its own period, however late
+ * beaten ({@link #fromAttach} counts the attach's own period as beaten too). Each boundary is judged by the beats that fell in its own period, however late
  * {@link #advance} runs (a beat that arrives after a boundary but before its judging counts for
  * the next period, never for the one the boundary closed). Pure: time comes in as arguments
  * (monotonic nanoseconds). Thread-safe (synchronized).
@@ -47,13 +47,25 @@ public final class HeartbeatAccount {
         this.high = high;
     }
 
-    /** A heartbeat received at {@code now}. */
-    public synchronized void beat(long now) {
+    /**
+     * An account whose first period (the one the entity attached in) counts as beaten, as after
+     * heartbeat_healthy: a client cannot beat before its attach returns, and a cold JVM's first
+     * beat may take a while. What the HAM uses.
+     */
+    public static HeartbeatAccount fromAttach(long t0Nanos, long periodNanos, int low, int high) {
+        HeartbeatAccount a = new HeartbeatAccount(t0Nanos, periodNanos, low, high);
+        a.beaten.add(0L);
+        return a;
+    }
+
+    /** A heartbeat received at {@code now}; returns the heartbeats received so far. */
+    public synchronized long beat(long now) {
         beats++;
         long p = periodOf(now);
         if (p >= judged) {
             beaten.add(p);
         }
+        return beats;
     }
 
     /** Judges every boundary up to {@code now}; returns the conditions to fire, in order. */

@@ -61,7 +61,7 @@ final class HeartbeatMonitor implements AutoCloseable {
 
     /** Starts (or restarts) watching {@code ename}: boundaries every {@code periodNanos} from now. */
     void watch(String ename, long generation, long periodNanos, int low, int high) {
-        Watch w = new Watch(generation, new HeartbeatAccount(nanos.getAsLong(), periodNanos, low, high));
+        Watch w = new Watch(generation, HeartbeatAccount.fromAttach(nanos.getAsLong(), periodNanos, low, high));
         Watch old = watches.put(ename, w);
         if (old != null) {
             cancel(old);
@@ -76,15 +76,15 @@ final class HeartbeatMonitor implements AutoCloseable {
         }
     }
 
-    /** A heartbeat from {@code ename}; false when it is not watched. */
-    boolean beat(String ename) {
+    /** A heartbeat from {@code ename}; returns its heartbeats so far, or -1 when it is not watched. */
+    long beat(String ename) {
         Watch w = watches.get(ename);
         if (w == null) {
-            return false;
+            return -1;
         }
-        w.account.beat(nanos.getAsLong());
+        long n = w.account.beat(nanos.getAsLong());
         w.lastBeat = clock.instant();
-        return true;
+        return n;
     }
 
     /** heartbeat_healthy; false when the entity is not watched. */

@@ -26,7 +26,7 @@ final class EntityBean extends NotificationBroadcasterSupport implements EntityM
     EntityBean(Engine engine, String ename) {
         super(new MBeanNotificationInfo[] {
             new MBeanNotificationInfo(new String[] {ObjectNames.NOTIF_HEARTBEAT}, Notification.class.getName(),
-                    "a heartbeat of this self-attached entity arrived (userData: its count)")});
+                    "a heartbeat of this self-attached entity arrived (userData: the entity's heartbeat count, a Long)")});
         this.engine = engine;
         this.ename = ename;
         this.objectName = ObjectNames.entity(ename);

@@ -30,7 +30,6 @@ public final class MBeanRegistry implements EngineListener, ChannelRegistry.List
     private volatile HamBean hamBean;
     private final java.util.Map<ObjectName, ChannelBean> channelBeans = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, EntityBean> entityBeans = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong heartbeatCount = new java.util.concurrent.atomic.AtomicLong();
     private volatile ChannelRegistry channels;
     /**
      * Sends notifications in order on one thread of its own: building and queuing a JMX
@@ -70,12 +69,11 @@ public final class MBeanRegistry implements EngineListener, ChannelRegistry.List
     }
 
     @Override
-    public void heartbeat(String ename) {
+    public void heartbeat(String ename, long count) {
         EntityBean b = entityBeans.get(ename);
         if (b != null) {
             long when = System.currentTimeMillis();
-            long n = heartbeatCount.incrementAndGet();
-            notifier.execute(() -> b.heartbeatArrived(n, when));
+            notifier.execute(() -> b.heartbeatArrived(count, when));
         }
     }
 

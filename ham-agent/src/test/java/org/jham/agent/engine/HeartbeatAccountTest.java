@@ -143,6 +143,17 @@ class HeartbeatAccountTest {
     }
 
     @Test
+    void fromAttachTheAttachsOwnPeriodCountsAsBeaten() {
+        HeartbeatAccount plain = new HeartbeatAccount(T0, PERIOD, 1, 2);
+        HeartbeatAccount attached = HeartbeatAccount.fromAttach(T0, PERIOD, 1, 2);
+        // No beat in the first period: the plain account misses at the first boundary, the
+        // attached one only at the second (its client had no chance to beat before attaching).
+        assertEquals(List.of(ConditionType.CONDHBEATMISSEDLOW), plain.advance(T0 + 5 * S));
+        assertEquals(List.of(), attached.advance(T0 + 5 * S));
+        assertEquals(List.of(ConditionType.CONDHBEATMISSEDLOW), attached.advance(T0 + 10 * S));
+    }
+
+    @Test
     void everyBeatIsCountedEvenWhenSeveralFallInOnePeriod() {
         HeartbeatAccount a = new HeartbeatAccount(T0, PERIOD, 1, 1);
         a.beat(T0 + 7 * S);
