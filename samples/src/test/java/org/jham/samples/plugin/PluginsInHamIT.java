@@ -140,15 +140,17 @@ class PluginsInHamIT {
 
     @Test
     void diskSpaceDetectorRaisesAConditionTheHamActsOn() throws Exception {
-        EntityHandle disk = Ham.entity("disk", conn.node().key(), 0);
-        ConditionHandle full = disk.conditionRaise("full", DiskSpaceDetector.RAISE_TYPE, HamConstants.CONDRAISECLASSANY,
-                DiskSpaceDetector.SEVERITY_FULL, 0);
+        // The detector raises once per episode, as soon as the entity exists: subscribe on the
+        // global entity first, so the raise cannot come before the subscription.
+        EntityHandle global = Ham.entityHandle(conn.node().key(), null, 0);
+        ConditionHandle full = global.conditionRaise("full", DiskSpaceDetector.RAISE_TYPE,
+                HamConstants.CONDRAISECLASSANY, DiskSpaceDetector.SEVERITY_FULL, 0);
         full.actionCustom("hook", "HTTP_POST", hook(), HamConstants.HACTIONKEEPONFAIL);
-        // The detector polls every 50 ms but raises once per episode: it may have raised before the
-        // entity existed (and failed), so it raises when it first sees the entity.
+        Ham.entity("disk", conn.node().key(), 0);
         String body = posts.poll(30, TimeUnit.SECONDS);
         assertNotNull(body, "the detector never raised");
         assertTrue(body.contains("\"event\":\"CONDRAISE\""), body);
+        assertTrue(body.contains("\"entity\":\"disk\""), body);
         assertTrue(body.contains("raised type " + DiskSpaceDetector.RAISE_TYPE), body);
 
         conn.close();
