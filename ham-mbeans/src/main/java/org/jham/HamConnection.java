@@ -128,8 +128,12 @@ public final class HamConnection implements AutoCloseable {
         return l;
     }
 
-    /** True when the open connection was reported failed by its transport (tests). */
-    boolean isBroken() {
+    /**
+     * True when the open connection was reported failed or closed by its transport (e.g. the HAM
+     * stopped or died); calls fail with EBADF until the next connect replaces it. False when none
+     * is open. A monitored JVM's agent polls it to re-attach itself.
+     */
+    public boolean isBroken() {
         Link l = link;
         return l != null && l.isBroken();
     }

@@ -15,6 +15,7 @@ import org.jham.Ham;
 import org.jham.HamConnection;
 import org.jham.HamConstants;
 import org.jham.HamException;
+import org.jham.agent.monitor.AgentLoader;
 import org.jham.agent.process.SignalNames;
 import org.jham.mbean.ActionMXBean;
 import org.jham.mbean.ConditionMXBean;
@@ -67,6 +68,10 @@ public final class HamCtl {
             "  detach ENAME                    stop monitoring an entity (CONDDETACH fires)",
             "  state ENAME TOSTATE [FLAGS]     the entity reports its next state (ham_entity_condition_state)",
             "  raise ENAME TYPE CLASS SEVERITY [FLAGS]  the entity raises a condition (ham_entity_condition_raise)",
+            "  attach-jvm PID ENAME [OPTION...]  load the agent into a running JVM, which attaches itself as ENAME",
+            "                                  (ham_attach_self); OPTIONs as after -javaagent:ham-agent.jar=entity=ENAME,",
+            "                                  e.g. hb=100 low=3 high=5 beat=agent|app restart=yes detect=deadlock+memory",
+            "                                  memory=90 detach-on-exit=yes (node= defaults to -node's HAM)",
             "conditions (ENAME \"/\" = the global entity):",
             "  condition ENAME TYPE CNAME [FLAGS]                     ham_condition",
             "  condition-state ENAME CNAME FROM TO [FLAGS]            ham_condition_state (FROM, TO: state, bitmap or ANY)",
@@ -163,6 +168,15 @@ public final class HamCtl {
                 expect(a, 1, 1);
                 Ham.detachName(node, a.get(0), 0);
                 return 0;
+            case "attach-jvm": {
+                if (a.size() < 2) {
+                    throw new UsageException("attach-jvm needs PID and ENAME");
+                }
+                long pid = parsePid(a.get(0));
+                String args = AgentLoader.agentArgs(a.get(1), node, a.subList(2, a.size()));
+                out.println("JVM " + pid + " " + AgentLoader.load(pid, args, AgentLoader.DEFAULT_WAIT));
+                return 0;
+            }
             default:
                 Integer min = MIN_ARGS.get(cmd);
                 if (min == null) {

@@ -17,7 +17,9 @@ class HamCtlUsageTest {
         "pulse a/b p 1 2 3          | pulse needs at least 6 arguments",
         "fail a/b/c execute         | fail needs at least 3 arguments",
         "condition-raise e c 1 2    | condition-raise needs at least 5 arguments",
-        "frobnicate x               | unknown command 'frobnicate'"})
+        "frobnicate x               | unknown command 'frobnicate'",
+        "attach-jvm 123             | attach-jvm needs PID and ENAME",
+        "attach-jvm me web          | PID 'me' is not a number"})
     void usageMistakesExit2WithoutAHam(String line, String message) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] argv = ("-node 127.0.0.1:1 " + line.trim()).split(" ");
