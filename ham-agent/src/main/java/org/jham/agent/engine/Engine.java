@@ -379,7 +379,9 @@ public final class Engine {
         synchronized (lock) {
             checkRunning();
             EntityNode e = entities.get(ename);
-            boolean own = e != null && e.alive && e.pid == pid && e.type != EntityType.SELFATTACHED;
+            // The HAM's own (re)started instance attaching itself, or again after losing its connection.
+            boolean own = e != null && e.alive && e.pid == pid
+                    && (e.type != EntityType.SELFATTACHED || e.child != null && e.connectionId.isEmpty());
             if (!own) {
                 checkAttachable(ename);
             }
@@ -470,9 +472,14 @@ public final class Engine {
         List<String[]> dead = new ArrayList<>();
         synchronized (lock) {
             for (EntityNode e : entities.values()) {
-                if (e.type == EntityType.SELFATTACHED && e.alive && e.child == null
-                        && connectionId.equals(e.connectionId)) {
+                if (e.type != EntityType.SELFATTACHED || !e.alive || !connectionId.equals(e.connectionId)) {
+                    continue;
+                }
+                if (e.child == null) {
                     dead.add(new String[] {e.name, Long.toString(e.generation)});
+                } else {
+                    // The HAM's child lives on (its exit is its death): it may attach itself again.
+                    e.connectionId = "";
                 }
             }
         }
