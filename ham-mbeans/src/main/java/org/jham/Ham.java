@@ -122,7 +122,7 @@ public final class Ham {
         try {
             c.ham().attachSelf(ename, ProcessHandle.current().pid(), hpNanos, hpdl, hpdh, Integer.toString(flags),
                     c.connectionId());
-            SelfAttachments.add(c, ename, hpNanos > 0);
+            SelfAttachments.add(c, ename, hpNanos);
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -143,11 +143,12 @@ public final class Ham {
             throw new HamException(Errno.EINVAL, "not an entity this process attached itself as: " + ehdl);
         }
         Flags.check(Flags.Kind.NONE, flags);
-        SelfAttachments.remove(ehdl.node(), ehdl.name());
         try {
+            // Beats go on until the HAM has let go: stopping them first could fire a false LOW.
             e.connection().proxy(org.jham.mbean.EntityMXBean.class, ObjectNames.entity(e.ename()))
                     .detachSelf(Integer.toString(flags));
         } finally {
+            SelfAttachments.remove(ehdl.node(), ehdl.name());
             release(e.connection());
         }
     }

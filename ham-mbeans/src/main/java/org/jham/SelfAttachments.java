@@ -15,7 +15,10 @@ final class SelfAttachments {
     }
 
     /** One self-attached entity of this JVM. */
-    record Entry(HamConnection connection, String ename, boolean beats) {
+    record Entry(HamConnection connection, String ename, long periodNanos) {
+        boolean beats() {
+            return periodNanos > 0;
+        }
     }
 
     private static final Map<String, Entry> ENTRIES = new ConcurrentHashMap<>();
@@ -25,11 +28,16 @@ final class SelfAttachments {
         return node.key() + "\u0000" + ename;
     }
 
-    static synchronized void add(HamConnection c, String ename, boolean beats) {
-        ENTRIES.put(key(c.node(), ename), new Entry(c, ename, beats));
-        if (beats) {
-            SENDERS.computeIfAbsent(c, HeartbeatSender::new);
+    static synchronized void add(HamConnection c, String ename, long periodNanos) {
+        ENTRIES.put(key(c.node(), ename), new Entry(c, ename, periodNanos));
+        if (periodNanos > 0) {
+            SENDERS.computeIfAbsent(c, HeartbeatSender::new).periodsChanged(smallestPeriod(c));
         }
+    }
+
+    private static long smallestPeriod(HamConnection c) {
+        return ENTRIES.values().stream().filter(e -> e.connection() == c && e.beats())
+                .mapToLong(Entry::periodNanos).min().orElse(0);
     }
 
     /** Forgets the entity; the last one of a connection stops its sender. */
@@ -39,6 +47,11 @@ final class SelfAttachments {
             HeartbeatSender s = SENDERS.remove(e.connection());
             if (s != null) {
                 s.stop();
+            }
+        } else if (e != null) {
+            HeartbeatSender s = SENDERS.get(e.connection());
+            if (s != null) {
+                s.periodsChanged(smallestPeriod(e.connection()));
             }
         }
         return e;

@@ -1,6 +1,6 @@
 package org.jham.agent.process;
 
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +22,8 @@ public final class ProcessWatcher implements AutoCloseable {
 
     private final ScheduledExecutorService poller;
     private final long pollMillis;
-    private final Map<Long, Polled> polled = new ConcurrentHashMap<>();
+    /** Every watch, several per pid when several entities are one process (a JVM attached itself twice). */
+    private final Set<Polled> polled = ConcurrentHashMap.newKeySet();
     /** Scheduled only while some pid is polled: an idle HAM does not wake up. Guarded by this. */
     private ScheduledFuture<?> sweep;
     private final Consumer<Throwable> errors;
@@ -59,13 +60,13 @@ public final class ProcessWatcher implements AutoCloseable {
      */
     public Watch watchPid(long pid, long startTime, Consumer<ExitStatus> onDeath) {
         Polled p = new Polled(pid, startTime, onDeath);
-        polled.put(pid, p);
+        polled.add(p);
         synchronized (this) {
             if (sweep == null) {
                 sweep = poller.scheduleWithFixedDelay(this::sweep, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
             }
         }
-        return () -> polled.remove(pid, p);
+        return () -> polled.remove(p);
     }
 
     private void sweep() {
@@ -76,8 +77,8 @@ public final class ProcessWatcher implements AutoCloseable {
                 return;
             }
         }
-        for (Polled p : polled.values()) {
-            if (!ProcStat.isSameLiveProcess(p.pid, p.startTime) && polled.remove(p.pid, p)) {
+        for (Polled p : polled) {
+            if (!ProcStat.isSameLiveProcess(p.pid, p.startTime) && polled.remove(p)) {
                 deliver(p.onDeath, ExitStatus.unknown());
             }
         }
