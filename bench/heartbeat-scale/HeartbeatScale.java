@@ -131,6 +131,8 @@ public final class HeartbeatScale {
         long over10;
         long over50;
         long over100;
+        /** Beats more than 50 ms late since the last report: {epoch ms, lateness µs}, at most 500. */
+        final List<long[]> lates = new ArrayList<>();
 
         static void main(String[] a) throws Exception {
             Client c = new Client();
@@ -193,9 +195,14 @@ public final class HeartbeatScale {
                 switch (w[0]) {
                     case "report" -> {
                         synchronized (this) {
+                            StringBuilder l = new StringBuilder();
+                            for (long[] x : lates) {
+                                l.append(l.length() == 0 ? "" : ",").append(x[0]).append(':').append(x[1]);
+                            }
                             out.printf(Locale.ROOT, "report calls=%d sent=%d runs=%d lateMaxUs=%d over10ms=%d over50ms=%d"
-                                    + " over100ms=%d%n", calls, Heartbeat.sent(), runs, lateMaxNs / 1000, over10, over50,
-                                    over100);
+                                    + " over100ms=%d lates=%s%n", calls, Heartbeat.sent(), runs, lateMaxNs / 1000, over10,
+                                    over50, over100, l.length() == 0 ? "-" : l);
+                            lates.clear();
                             runs = 0;
                             lateMaxNs = 0;
                             over10 = 0;
@@ -257,6 +264,9 @@ public final class HeartbeatScale {
                 }
                 if (late > 50_000_000L) {
                     over50++;
+                    if (lates.size() < 500) {
+                        lates.add(new long[] {System.currentTimeMillis(), late / 1000});
+                    }
                 }
                 if (late > 100_000_000L) {
                     over100++;
@@ -341,15 +351,26 @@ public final class HeartbeatScale {
     }
 
     /** A client's report line, parsed. */
-    record Report(long calls, long sent, long runs, long lateMaxUs, long over10, long over50, long over100) {
+    record Report(long calls, long sent, long runs, long lateMaxUs, long over10, long over50, long over100,
+                  List<long[]> lates) {
         static Report parse(String line) {
             Map<String, Long> m = new HashMap<>();
+            List<long[]> lates = new ArrayList<>();
             for (String kv : line.substring("report ".length()).split(" ")) {
                 String[] p = kv.split("=", 2);
+                if (p[0].equals("lates")) {
+                    if (!p[1].equals("-")) {
+                        for (String x : p[1].split(",")) {
+                            String[] q = x.split(":");
+                            lates.add(new long[] {Long.parseLong(q[0]), Long.parseLong(q[1])});
+                        }
+                    }
+                    continue;
+                }
                 m.put(p[0], Long.parseLong(p[1]));
             }
             return new Report(m.get("calls"), m.get("sent"), m.get("runs"), m.get("lateMaxUs"), m.get("over10ms"),
-                    m.get("over50ms"), m.get("over100ms"));
+                    m.get("over50ms"), m.get("over100ms"), lates);
         }
     }
 
@@ -391,6 +412,13 @@ public final class HeartbeatScale {
         final List<Long> phaseStarts = new ArrayList<>();
         Path hamGcLog;
         long hamStartMs;
+        /** Client beats more than 50 ms late: {epoch ms, lateness µs}. */
+        final List<long[]> clientLates = new ArrayList<>();
+        /** The probe's calls: {epoch ms, round trip µs}; machine samples: {epoch ms, busy ‰ of all CPUs, procs_running}. */
+        final List<long[]> probes = new ArrayList<>();
+        final List<long[]> machine = new ArrayList<>();
+        volatile boolean probing;
+        Thread prober;
         HamConnection conn;
         JMXConnector listenerConnector;
         MemoryMXBean hamMemory;
@@ -496,6 +524,7 @@ public final class HeartbeatScale {
             int threads0 = hamThreads();
 
             // ---- the clients attach their entities and start beating each at once
+            startProbe();
             phase("attach");
             long a0 = System.nanoTime();
             long hamTicksA = cpuTicks(hamPid);
@@ -578,13 +607,16 @@ public final class HeartbeatScale {
             // ---- the end state of every entity, with the clients still beating
             phase("final");
             Counts cf = readCounts();
+            reportAll(); // the clients' late beats since the window
 
             // ---- the HAM's heap with N entities beating, after a full GC: a stop-the-world pause
             // the harness causes, last, and its misses told apart
             phase("forced-gc");
-            long heapN = heapAfterGc();
+            String histogram = histogram();
+            long heapN = hamMemory.getHeapMemoryUsage().getUsed();
             int threadsN = hamThreads();
             Thread.sleep(2000);
+            stopProbe();
             phase("stop");
             stopClients();
             phase("after");
@@ -624,6 +656,7 @@ public final class HeartbeatScale {
             System.out.printf(Locale.ROOT, "  HAM system calls (/proc/<pid>/io): %.0f reads/s and %.0f writes/s = %.3f reads"
                     + " and %.3f writes per heartbeat (one heartbeats() call costs about one write: beats per call ~ %.1f)%n",
                     rd / secs, wr / secs, (double) rd / hamBeats, (double) wr / hamBeats, wr == 0 ? 0 : (double) hamBeats / wr);
+            System.out.println("  " + probeSummary(s0.epochMs(), s1.epochMs()));
             System.out.printf(Locale.ROOT, "  clients CPU: %.2f s in all = %.1f%% of one CPU = %.2f CPU s per million"
                     + " heartbeats (%d JVMs)%n", cliCpu, 100 * cliCpu / secs, cliCpu / (hamBeats / 1e6), clients);
             System.out.println("  client 0 CPU by thread (% of one CPU): " + byThread(s0.client0Threads(),
@@ -635,6 +668,7 @@ public final class HeartbeatScale {
             System.out.printf(Locale.ROOT, "  HAM heap used after a full GC: %.1f MB with no entity, %.1f MB with %d"
                     + " beating = %.2f KB per entity; HAM threads %d -> %d%n", heap0 / 1e6, heapN / 1e6, n,
                     (heapN - heap0) / 1024.0 / n, threads0, threadsN);
+            System.out.println("  " + histogram);
             System.out.printf(Locale.ROOT, "  reading the %d entity MBeans took %.0f ms (start) and %.0f ms (end)%n", n,
                     c0.readMs(), c1.readMs());
 
@@ -814,7 +848,7 @@ public final class HeartbeatScale {
                 }
             }
             System.out.printf(Locale.ROOT, "  they came in %d bursts (misses fired within 100 ms of each other); time from"
-                    + " the start of the measured window, the last HAM GC pause that ended before it:%n", groups.size());
+                    + " the start of the measured window, and what happened just before:%n", groups.size());
             int shown = 0;
             for (List<Miss> g : groups) {
                 if (shown++ == 20) {
@@ -829,11 +863,13 @@ public final class HeartbeatScale {
                     }
                 }
                 long low = g.stream().filter(m -> m.event().equals("CONDHBEATMISSEDLOW")).count();
-                System.out.printf(Locale.ROOT, "    t=%7.3f s (%s): %d misses (%d LOW, %d HIGH) over %d ms; %s%n",
+                System.out.printf(Locale.ROOT, "    t=%7.3f s (%s): %d misses (%d LOW, %d HIGH) over %d ms; last GC pause"
+                        + " before: %s%n      in the %d ms before: %s%n",
                         (t - s0.epochMs()) / 1000.0, phaseAt(t), g.size(), low, g.size() - low,
-                        g.get(g.size() - 1).firedMs() - t, before == null ? "no GC pause before it"
-                                : String.format(Locale.ROOT, "GC pause %.1f ms (%s) ended %d ms before", before.ms(),
-                                before.what(), t - before.endMs()));
+                        g.get(g.size() - 1).firedMs() - t, before == null ? "none"
+                                : String.format(Locale.ROOT, "%.1f ms (%s) ended %d ms before", before.ms(),
+                                before.what(), t - before.endMs()), 3 * hpNs / 1_000_000L,
+                        around(t - 3 * hpNs / 1_000_000L, t, pauses));
             }
         }
 
@@ -916,6 +952,9 @@ public final class HeartbeatScale {
             Report[] r = new Report[procs.size()];
             for (int i = 0; i < r.length; i++) {
                 r[i] = Report.parse(procs.get(i).expect("report ", 30_000));
+                synchronized (clientLates) {
+                    clientLates.addAll(r[i].lates());
+                }
             }
             return r;
         }
@@ -1026,6 +1065,128 @@ public final class HeartbeatScale {
             }
         }
 
+        /**
+         * Every 20 ms a trivial call to the HAM (getHamPid: its JMXMP server threads' response time,
+         * i.e. whether the HAM was stopped or starved), every 100 ms the machine's load
+         * (/proc/stat: busy share of all CPUs, procs_running). ~50 calls/s, next to ~10,000 beats/s.
+         */
+        void startProbe() {
+            probing = true;
+            prober = new Thread(() -> {
+                long[] prev = null;
+                long next = System.nanoTime();
+                for (int i = 0; probing; i++) {
+                    try {
+                        long t = System.currentTimeMillis();
+                        long a = System.nanoTime();
+                        conn.ham().getHamPid();
+                        long rtt = (System.nanoTime() - a) / 1000;
+                        synchronized (probes) {
+                            probes.add(new long[] {t, rtt});
+                        }
+                        if (i % 5 == 0) {
+                            long[] st = procStatRunning();
+                            if (prev != null && st[0] > prev[0]) {
+                                long busy = 1000 * ((st[0] - prev[0]) - (st[1] - prev[1])) / (st[0] - prev[0]);
+                                synchronized (machine) {
+                                    machine.add(new long[] {t, busy, st[2]});
+                                }
+                            }
+                            prev = st;
+                        }
+                        next += 20_000_000L;
+                        long left = next - System.nanoTime();
+                        if (left > 0) {
+                            Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
+                        } else {
+                            next = System.nanoTime();
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException | RuntimeException e) {
+                        if (probing) {
+                            System.out.println("note: the probe failed: " + e);
+                        }
+                        return;
+                    }
+                }
+            }, "probe");
+            prober.setDaemon(true);
+            prober.start();
+        }
+
+        void stopProbe() throws InterruptedException {
+            probing = false;
+            if (prober != null) {
+                prober.join(5000);
+            }
+        }
+
+        /** What the probes and client reports saw in [from, to] (epoch ms). */
+        String around(long from, long to, List<Pause> pauses) {
+            long lateMax = 0;
+            int lateN = 0;
+            synchronized (clientLates) {
+                for (long[] x : clientLates) {
+                    if (x[0] >= from && x[0] <= to) {
+                        lateN++;
+                        lateMax = Math.max(lateMax, x[1]);
+                    }
+                }
+            }
+            long rttMax = 0;
+            synchronized (probes) {
+                for (long[] x : probes) {
+                    if (x[0] >= from && x[0] <= to) {
+                        rttMax = Math.max(rttMax, x[1]);
+                    }
+                }
+            }
+            long busyMax = 0;
+            long runMax = 0;
+            synchronized (machine) {
+                for (long[] x : machine) {
+                    if (x[0] >= from && x[0] <= to) {
+                        busyMax = Math.max(busyMax, x[1]);
+                        runMax = Math.max(runMax, x[2]);
+                    }
+                }
+            }
+            double gcMax = 0;
+            for (Pause p : pauses) {
+                // a pause overlaps the interval
+                if (p.endMs() >= from && p.endMs() - p.ms() <= to) {
+                    gcMax = Math.max(gcMax, p.ms());
+                }
+            }
+            return String.format(Locale.ROOT, "HAM GC pause max %.0f ms; HAM probe round trip max %.1f ms; client beats"
+                    + " >50 ms late: %d (max %.0f ms); machine busy max %.0f%%, runnable max %d", gcMax, rttMax / 1000.0,
+                    lateN, lateMax / 1000.0, busyMax / 10.0, runMax);
+        }
+
+        /** Percentiles of the probe's round trip (ms) and machine saturation over [from, to]. */
+        String probeSummary(long from, long to) {
+            long[] r;
+            synchronized (probes) {
+                r = probes.stream().filter(x -> x[0] >= from && x[0] <= to).mapToLong(x -> x[1]).sorted().toArray();
+            }
+            long sat;
+            long all;
+            long runMax;
+            synchronized (machine) {
+                sat = machine.stream().filter(x -> x[0] >= from && x[0] <= to && x[1] >= 950).count();
+                all = machine.stream().filter(x -> x[0] >= from && x[0] <= to).count();
+                runMax = machine.stream().filter(x -> x[0] >= from && x[0] <= to).mapToLong(x -> x[2]).max().orElse(0);
+            }
+            if (r.length == 0) {
+                return "no probes";
+            }
+            return String.format(Locale.ROOT, "HAM probe round trip (getHamPid every 20 ms, N=%d): p50 %.2f  p99 %.2f  max %.1f"
+                    + " ms; over 50 ms: %d; machine 100 ms samples at >= 95%% busy: %d of %d, runnable tasks max %d",
+                    r.length, r[r.length / 2] / 1000.0, r[Math.min(r.length - 1, (int) Math.ceil(r.length * 0.99) - 1)] / 1000.0,
+                    r[r.length - 1] / 1000.0, Arrays.stream(r).filter(x -> x > 50_000).count(), sat, all, runMax);
+        }
+
         int missCount() {
             synchronized (misses) {
                 return misses.size();
@@ -1057,6 +1218,43 @@ public final class HeartbeatScale {
                 }
             }
             return new Counts(beats, missed, notOk.size(), notOk, (System.nanoTime() - t0) / 1e6);
+        }
+
+        /**
+         * The HAM's live objects by class ({@code jcmd <pid> GC.class_histogram}, which runs a full
+         * GC first): the total, and how much of it is the JMXMP connector's notification buffer.
+         */
+        String histogram() {
+            String jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd").toString();
+            try {
+                Process p = new ProcessBuilder(jcmd, Long.toString(hamPid), "GC.class_histogram")
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    return "class histogram: jcmd failed: " + out.lines().limit(3).toList();
+                }
+                long total = 0;
+                long notif = 0;
+                long named = 0;
+                long count = 0;
+                for (String l : out.split("\n")) {
+                    String[] f = l.trim().split("\\s+");
+                    if (f.length >= 3 && f[0].equals("Total")) {
+                        total = Long.parseLong(f[2]);
+                    } else if (f.length >= 4 && f[3].equals("javax.management.Notification")) {
+                        notif = Long.parseLong(f[2]);
+                        count = Long.parseLong(f[1]);
+                    } else if (f.length >= 4 && f[3].endsWith("ArrayNotificationBuffer$NamedNotification")) {
+                        named = Long.parseLong(f[2]);
+                    }
+                }
+                return String.format(Locale.ROOT, "HAM live objects (jcmd GC.class_histogram): %.1f MB, of which %d"
+                        + " javax.management.Notification held by the JMXMP connector's notification buffer:"
+                        + " %.1f MB with their wrappers (more in their message Strings and Longs)", total / 1e6, count,
+                        (notif + named) / 1e6);
+            } catch (IOException | InterruptedException e) {
+                return "class histogram: " + e;
+            }
         }
 
         long heapAfterGc() {
@@ -1185,6 +1383,23 @@ public final class HeartbeatScale {
             total += Long.parseLong(f[k]);
         }
         return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+    }
+
+    /** {total, idle, procs_running} from /proc/stat. */
+    static long[] procStatRunning() throws IOException {
+        String all = Files.readString(Path.of("/proc/stat"), StandardCharsets.US_ASCII);
+        String[] f = all.split("\n", 2)[0].trim().split("\\s+");
+        long total = 0;
+        for (int k = 1; k <= 8 && k < f.length; k++) {
+            total += Long.parseLong(f[k]);
+        }
+        long running = 0;
+        int i = all.indexOf("procs_running ");
+        if (i >= 0) {
+            int e = all.indexOf('\n', i);
+            running = Long.parseLong(all.substring(i + "procs_running ".length(), e < 0 ? all.length() : e).trim());
+        }
+        return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5]), running};
     }
 
     /** Share of all CPUs (%) busy with processes other than ours ({@code mine} ticks) between two samples. */
