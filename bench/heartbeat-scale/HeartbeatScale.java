@@ -220,9 +220,12 @@ public final class HeartbeatScale {
                         // Detach while the others still beat (a detached entity is no longer judged).
                         long s0 = System.nanoTime();
                         int failed = 0;
+                        long slowest = 0;
                         for (int i = 0; i < count; i++) {
+                            long d0 = System.nanoTime();
                             try {
                                 Ham.detachSelf(handles[i], 0);
+                                slowest = Math.max(slowest, System.nanoTime() - d0);
                             } catch (HamException e) {
                                 failed++;
                                 System.err.println("client: detach of " + handles[i].name() + " failed: " + e.getMessage());
@@ -230,8 +233,8 @@ public final class HeartbeatScale {
                             tasks[i].cancel(false);
                         }
                         beats.shutdownNow();
-                        out.printf(Locale.ROOT, "stopped detached=%d failed=%d ms=%.0f%n", count - failed, failed,
-                                (System.nanoTime() - s0) / 1e6);
+                        out.printf(Locale.ROOT, "stopped detached=%d failed=%d ms=%.0f slowest=%.1f%n", count - failed,
+                                failed, (System.nanoTime() - s0) / 1e6, slowest / 1e6);
                         out.flush();
                         System.exit(0);
                     }
@@ -374,6 +377,10 @@ public final class HeartbeatScale {
         }
     }
 
+    /** The HAM's live heap by jcmd GC.class_histogram; error is null when it worked. */
+    record Histo(long total, long notifications, long bufferBytes, String error) {
+    }
+
     /** What every entity's MBean said at one moment. */
     record Counts(long beats, long missedNow, int notOk, List<String> notOkNames, double readMs) {
     }
@@ -418,6 +425,7 @@ public final class HeartbeatScale {
         final List<long[]> probes = new ArrayList<>();
         final List<long[]> machine = new ArrayList<>();
         volatile boolean probing;
+        double slowestDetach;
         Thread prober;
         HamConnection conn;
         JMXConnector listenerConnector;
@@ -521,6 +529,7 @@ public final class HeartbeatScale {
                     LOW_COND, HIGH_COND, LOG_VERBOSITY);
 
             long heap0 = heapAfterGc();
+            Histo live0 = histogram();
             int threads0 = hamThreads();
 
             // ---- the clients attach their entities and start beating each at once
@@ -612,19 +621,22 @@ public final class HeartbeatScale {
             // ---- the HAM's heap with N entities beating, after a full GC: a stop-the-world pause
             // the harness causes, last, and its misses told apart
             phase("forced-gc");
-            String histogram = histogram();
+            Histo liveN = histogram();
             long heapN = hamMemory.getHeapMemoryUsage().getUsed();
             int threadsN = hamThreads();
             Thread.sleep(2000);
-            stopProbe();
             phase("stop");
             stopClients();
+            stopProbe();
             phase("after");
 
             // ---- figures
             double secs = (s1.nanos() - s0.nanos()) / 1e9;
             long hamBeats = c1.beats() - c0.beats();
             long sentBeats = sent(r1) - sent(r0);
+            // the clients' count: exact at the two report instants; the HAM's sum is read entity by
+            // entity over a few hundred ms (smeared), so it is the cross-check
+            long beats = sentBeats;
             long calls = calls(r1) - calls(r0);
             long hamTicks = s1.hamTicks() - s0.hamTicks();
             long cliTicks = sum(s1.clientTicks()) - sum(s0.clientTicks());
@@ -637,13 +649,14 @@ public final class HeartbeatScale {
             double othersMax = othersPerStep.stream().mapToDouble(Double::doubleValue).max().orElse(0);
             System.out.println();
             System.out.printf(Locale.ROOT, "measured window: %.1f s%n", secs);
-            System.out.printf(Locale.ROOT, "  heartbeats delivered (sum of the entities' HeartbeatCount): %d = %.0f/s"
-                    + " (expected N*R = %.0f/s: %.2f%%)%n", hamBeats, hamBeats / secs, n * rate, 100.0 * hamBeats / secs / (n * rate));
-            System.out.printf(Locale.ROOT, "  clients: %d beats made (EntityHandle.heartbeat), %d delivered"
-                    + " (Heartbeat.sent); HAM counted %d (read a few hundred ms apart from the clients' counts)%n",
-                    calls, sentBeats, hamBeats);
+            System.out.printf(Locale.ROOT, "  heartbeats delivered (the clients' Heartbeat.sent: acknowledged by the HAM):"
+                    + " %d = %.0f/s (N*R = %.0f/s: %.2f%%); beats made (EntityHandle.heartbeat): %d%n", beats, beats / secs,
+                    n * rate, 100.0 * beats / secs / (n * rate), calls);
+            System.out.printf(Locale.ROOT, "  cross-check: the sum of the entities' HeartbeatCount rose by %d (%+.2f%%; each"
+                    + " sum is read entity by entity, over %.0f ms at the start and %.0f ms at the end)%n", hamBeats,
+                    100.0 * (hamBeats - beats) / beats, c0.readMs(), c1.readMs());
             System.out.printf(Locale.ROOT, "  HAM CPU: %.2f s = %.1f%% of one CPU = %.2f CPU s per million heartbeats"
-                    + " (utime+stime of pid %d, CLK_TCK=%d)%n", hamCpu, 100 * hamCpu / secs, hamCpu / (hamBeats / 1e6),
+                    + " (utime+stime of pid %d, CLK_TCK=%d)%n", hamCpu, 100 * hamCpu / secs, hamCpu / (beats / 1e6),
                     hamPid, clkTck);
             System.out.println("  HAM CPU by thread (% of one CPU): " + byThread(s0.hamThreads(), s1.hamThreads(),
                     secs / 100.0, 10));
@@ -655,25 +668,30 @@ public final class HeartbeatScale {
             long wr = s1.hamIo()[1] - s0.hamIo()[1];
             System.out.printf(Locale.ROOT, "  HAM system calls (/proc/<pid>/io): %.0f reads/s and %.0f writes/s = %.3f reads"
                     + " and %.3f writes per heartbeat (one heartbeats() call costs about one write: beats per call ~ %.1f)%n",
-                    rd / secs, wr / secs, (double) rd / hamBeats, (double) wr / hamBeats, wr == 0 ? 0 : (double) hamBeats / wr);
+                    rd / secs, wr / secs, (double) rd / beats, (double) wr / beats, wr == 0 ? 0 : (double) beats / wr);
             System.out.println("  " + probeSummary(s0.epochMs(), s1.epochMs()));
             System.out.printf(Locale.ROOT, "  clients CPU: %.2f s in all = %.1f%% of one CPU = %.2f CPU s per million"
-                    + " heartbeats (%d JVMs)%n", cliCpu, 100 * cliCpu / secs, cliCpu / (hamBeats / 1e6), clients);
+                    + " heartbeats (%d JVMs)%n", cliCpu, 100 * cliCpu / secs, cliCpu / (beats / 1e6), clients);
             System.out.println("  client 0 CPU by thread (% of one CPU): " + byThread(s0.client0Threads(),
                     s1.client0Threads(), secs / 100.0, 6));
             System.out.printf(Locale.ROOT, "  clients' beat lateness (scheduled instant -> the beat call): max %.1f ms;"
                     + " beats more than 10 / 50 / 100 ms late: %d / %d / %d%n", lateMaxUs / 1000.0, over10, over50, over100);
             System.out.printf(Locale.ROOT, "  other processes: %.1f%% of all CPUs over the window (max %.1f%% over a 10 s"
                     + " step)%s%n", othersPct, othersMax, othersPct >= 10 ? "  <- the figures are disturbed" : "");
-            System.out.printf(Locale.ROOT, "  HAM heap used after a full GC: %.1f MB with no entity, %.1f MB with %d"
-                    + " beating = %.2f KB per entity; HAM threads %d -> %d%n", heap0 / 1e6, heapN / 1e6, n,
-                    (heapN - heap0) / 1024.0 / n, threads0, threadsN);
-            System.out.println("  " + histogram);
-            System.out.printf(Locale.ROOT, "  reading the %d entity MBeans took %.0f ms (start) and %.0f ms (end)%n", n,
-                    c0.readMs(), c1.readMs());
+            System.out.printf(Locale.ROOT, "  HAM heap used after a full GC (java.lang:type=Memory): %.1f MB with no entity,"
+                    + " %.1f MB with %d beating; HAM threads %d -> %d%n", heap0 / 1e6, heapN / 1e6, n, threads0, threadsN);
+            if (live0.error() == null && liveN.error() == null) {
+                System.out.printf(Locale.ROOT, "  HAM live objects (jcmd GC.class_histogram): %.1f MB with no entity, %.1f MB"
+                        + " with %d beating = %.1f KB per entity; of those, the JMXMP connector's notification buffer holds"
+                        + " %d notifications (%.1f MB in Notification + its wrapper, more in their Strings and Longs)%n",
+                        live0.total() / 1e6, liveN.total() / 1e6, n, (liveN.total() - live0.total()) / 1024.0 / n,
+                        liveN.notifications(), liveN.bufferBytes() / 1e6);
+            } else {
+                System.out.println("  HAM live objects: " + (live0.error() != null ? live0.error() : liveN.error()));
+            }
 
             int falseMisses = report(failStart, c1, cf, s0, pauses);
-            appendCsv(secs, hamBeats, hamCpu, cliCpu, heap0, heapN, falseMisses, lateMaxUs, othersPct);
+            appendCsv(secs, beats, hamCpu, cliCpu, live0.total(), liveN.total(), falseMisses, lateMaxUs, othersPct);
 
             if (problems.isEmpty()) {
                 System.out.println("problems seen: none");
@@ -803,28 +821,38 @@ public final class HeartbeatScale {
             List<Double> toHigh = new ArrayList<>();
             for (String e : failStart.keySet()) {
                 List<Miss> ms = expected.getOrDefault(e, List.of());
-                String seen = ms.stream().map(Miss::event).toList().toString();
-                if (ms.size() != 2 || !ms.get(0).event().equals("CONDHBEATMISSEDLOW")
-                        || !ms.get(1).event().equals("CONDHBEATMISSEDHIGH")) {
-                    problem("stopped entity " + e + ": expected LOW then HIGH once each, saw " + seen);
+                List<String> seen = ms.stream().map(Miss::event).toList();
+                // each mark fires once per episode: one that fired falsely before is not due again
+                List<String> due = new ArrayList<>(List.of("CONDHBEATMISSEDLOW", "CONDHBEATMISSEDHIGH"));
+                for (Miss m : falses) {
+                    if (m.entity().equals(e) && m.firedMs() < failStart.get(e)) {
+                        due.remove(m.event());
+                    }
+                }
+                if (!seen.equals(due)) {
+                    problem("stopped entity " + e + ": expected " + due + ", saw " + seen);
                     continue;
                 }
-                toLow.add((double) (ms.get(0).firedMs() - failStart.get(e)));
-                toHigh.add((double) (ms.get(1).firedMs() - failStart.get(e)));
+                for (Miss m : ms) {
+                    (m.event().equals("CONDHBEATMISSEDLOW") ? toLow : toHigh).add((double) (m.firedMs() - failStart.get(e)));
+                }
             }
             Set<String> notOk = new TreeSet<>(fin.notOkNames());
             String notOkText = notOk.size() <= 10 ? notOk.toString() : notOk.size() + " entities " + head(new ArrayList<>(notOk));
             System.out.printf(Locale.ROOT, "it can fail: %d stopped entities fired %d true misses (LOW then HIGH each:"
                     + " %s); stop -> LOW fired %s ms, stop -> HIGH fired %s ms (hp = %.0f ms: LOW is due 1-2 hp after the"
                     + " last beat, HIGH one hp later)%n", failStart.size(), expected.values().stream().mapToInt(List::size).sum(),
-                    toLow.size() == failStart.size() ? "yes" : "NO", range(toLow), range(toHigh), hpNs / 1e6);
+                    failStart.keySet().stream().allMatch(x -> expected.containsKey(x)) ? "yes" : "NO", range(toLow),
+                    range(toHigh), hpNs / 1e6);
             System.out.printf(Locale.ROOT, "it can fail: entities not OK at the end: %s (expected exactly the stopped"
                     + " ones, MISSEDHIGH); sum of MissedHeartbeats %d (expected %d = %d x hpdh)%n", notOkText, fin.missedNow(),
                     2L * failStart.size(), failStart.size());
-            if (!notOk.equals(new TreeSet<>(failStart.keySet()))) {
+            if (falseMisses > 0) {
+                System.out.println("it can fail: (the entities that missed falsely are not OK either: the two checks"
+                        + " above need a run without false misses)");
+            } else if (!notOk.equals(new TreeSet<>(failStart.keySet()))) {
                 problem("entities not OK at the end (" + notOkText + ") differ from the stopped ones " + failStart.keySet());
-            }
-            if (fin.missedNow() != 2L * failStart.size()) {
+            } else if (fin.missedNow() != 2L * failStart.size()) {
                 problem("sum of MissedHeartbeats at the end is " + fin.missedNow() + ", expected " + 2L * failStart.size());
             }
             return falseMisses;
@@ -856,18 +884,19 @@ public final class HeartbeatScale {
                     break;
                 }
                 long t = g.get(0).firedMs();
+                // the nearest pause: the log's clock (JVM start + uptime) may be some ms off the HAM's
                 Pause before = null;
                 for (Pause p : pauses) {
-                    if (p.endMs() <= t + 5 && (before == null || p.endMs() > before.endMs())) {
+                    if (before == null || Math.abs(t - p.endMs()) < Math.abs(t - before.endMs())) {
                         before = p;
                     }
                 }
                 long low = g.stream().filter(m -> m.event().equals("CONDHBEATMISSEDLOW")).count();
-                System.out.printf(Locale.ROOT, "    t=%7.3f s (%s): %d misses (%d LOW, %d HIGH) over %d ms; last GC pause"
-                        + " before: %s%n      in the %d ms before: %s%n",
+                System.out.printf(Locale.ROOT, "    t=%7.3f s (%s): %d misses (%d LOW, %d HIGH) over %d ms; nearest HAM GC"
+                        + " pause: %s%n      in the %d ms before: %s%n",
                         (t - s0.epochMs()) / 1000.0, phaseAt(t), g.size(), low, g.size() - low,
                         g.get(g.size() - 1).firedMs() - t, before == null ? "none"
-                                : String.format(Locale.ROOT, "%.1f ms (%s) ended %d ms before", before.ms(),
+                                : String.format(Locale.ROOT, "%.1f ms (%s), logged as ending %d ms before", before.ms(),
                                 before.what(), t - before.endMs()), 3 * hpNs / 1_000_000L,
                         around(t - 3 * hpNs / 1_000_000L, t, pauses));
             }
@@ -977,6 +1006,7 @@ public final class HeartbeatScale {
                 if (!l.contains(" failed=0 ")) {
                     problem("client " + p.index + ": " + l);
                 }
+                slowestDetach = Math.max(slowestDetach, Double.parseDouble(l.substring(l.indexOf("slowest=") + 8)));
             }
             for (ClientProc p : procs) {
                 if (!p.process.waitFor(30, TimeUnit.SECONDS)) {
@@ -989,8 +1019,8 @@ public final class HeartbeatScale {
             } catch (IOException | javax.management.MalformedObjectNameException e) {
                 problem("cannot count the entities left: " + e);
             }
-            System.out.printf(Locale.ROOT, "%nstop: the clients detached their %d entities in %.1f s and exited; entities"
-                    + " left in the HAM: %d%n", n, (System.nanoTime() - t0) / 1e9, left);
+            System.out.printf(Locale.ROOT, "%nstop: the clients detached their %d entities in %.1f s (slowest detach %.1f ms)"
+                    + " and exited; entities left in the HAM: %d%n", n, (System.nanoTime() - t0) / 1e9, slowestDetach, left);
             if (left != 0) {
                 problem(left + " entities left after every client detached");
             }
@@ -1224,14 +1254,14 @@ public final class HeartbeatScale {
          * The HAM's live objects by class ({@code jcmd <pid> GC.class_histogram}, which runs a full
          * GC first): the total, and how much of it is the JMXMP connector's notification buffer.
          */
-        String histogram() {
+        Histo histogram() {
             String jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd").toString();
             try {
                 Process p = new ProcessBuilder(jcmd, Long.toString(hamPid), "GC.class_histogram")
                         .redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    return "class histogram: jcmd failed: " + out.lines().limit(3).toList();
+                    return new Histo(0, 0, 0, "jcmd failed: " + out.lines().limit(3).toList());
                 }
                 long total = 0;
                 long notif = 0;
@@ -1248,12 +1278,9 @@ public final class HeartbeatScale {
                         named = Long.parseLong(f[2]);
                     }
                 }
-                return String.format(Locale.ROOT, "HAM live objects (jcmd GC.class_histogram): %.1f MB, of which %d"
-                        + " javax.management.Notification held by the JMXMP connector's notification buffer:"
-                        + " %.1f MB with their wrappers (more in their message Strings and Longs)", total / 1e6, count,
-                        (notif + named) / 1e6);
+                return new Histo(total, count, notif + named, null);
             } catch (IOException | InterruptedException e) {
-                return "class histogram: " + e;
+                return new Histo(0, 0, 0, "jcmd: " + e);
             }
         }
 
@@ -1315,7 +1342,7 @@ public final class HeartbeatScale {
             }
             if (!Files.exists(csv)) {
                 Files.writeString(csv, "when,label,n,clients,rate_hz,hp_ms,phases,seconds,beats,beats_per_s,ham_cpu_pct,"
-                        + "ham_cpu_s_per_million,clients_cpu_pct,clients_cpu_s_per_million,heap0_mb,heapN_mb,"
+                        + "ham_cpu_s_per_million,clients_cpu_pct,clients_cpu_s_per_million,live0_mb,liveN_mb,"
                         + "false_misses,late_max_ms,others_pct\n", StandardCharsets.US_ASCII);
             }
             String line = String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%.0f,%s,%.1f,%d,%.0f,%.1f,%.2f,%.1f,%.2f,%.1f,%.1f,%d,"
