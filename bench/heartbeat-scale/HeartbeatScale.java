@@ -221,11 +221,15 @@ public final class HeartbeatScale {
                         long s0 = System.nanoTime();
                         int failed = 0;
                         long slowest = 0;
+                        int slowestAt = 0;
                         for (int i = 0; i < count; i++) {
                             long d0 = System.nanoTime();
                             try {
                                 Ham.detachSelf(handles[i], 0);
-                                slowest = Math.max(slowest, System.nanoTime() - d0);
+                                if (System.nanoTime() - d0 > slowest) {
+                                    slowest = System.nanoTime() - d0;
+                                    slowestAt = i;
+                                }
                             } catch (HamException e) {
                                 failed++;
                                 System.err.println("client: detach of " + handles[i].name() + " failed: " + e.getMessage());
@@ -233,8 +237,8 @@ public final class HeartbeatScale {
                             tasks[i].cancel(false);
                         }
                         beats.shutdownNow();
-                        out.printf(Locale.ROOT, "stopped detached=%d failed=%d ms=%.0f slowest=%.1f%n", count - failed,
-                                failed, (System.nanoTime() - s0) / 1e6, slowest / 1e6);
+                        out.printf(Locale.ROOT, "stopped detached=%d failed=%d ms=%.0f slowest=%.1f at=%d%n",
+                                count - failed, failed, (System.nanoTime() - s0) / 1e6, slowest / 1e6, slowestAt);
                         out.flush();
                         System.exit(0);
                     }
@@ -426,6 +430,8 @@ public final class HeartbeatScale {
         final List<long[]> machine = new ArrayList<>();
         volatile boolean probing;
         double slowestDetach;
+        /** Which of its client's detaches (0 = the first) was the slowest. */
+        int slowestDetachAt;
         Thread prober;
         HamConnection conn;
         JMXConnector listenerConnector;
@@ -1006,7 +1012,11 @@ public final class HeartbeatScale {
                 if (!l.contains(" failed=0 ")) {
                     problem("client " + p.index + ": " + l);
                 }
-                slowestDetach = Math.max(slowestDetach, Double.parseDouble(l.substring(l.indexOf("slowest=") + 8)));
+                String[] w = l.substring(l.indexOf("slowest=") + 8).split(" at=");
+                if (Double.parseDouble(w[0]) > slowestDetach) {
+                    slowestDetach = Double.parseDouble(w[0]);
+                    slowestDetachAt = Integer.parseInt(w[1].trim());
+                }
             }
             for (ClientProc p : procs) {
                 if (!p.process.waitFor(30, TimeUnit.SECONDS)) {
@@ -1019,8 +1029,9 @@ public final class HeartbeatScale {
             } catch (IOException | javax.management.MalformedObjectNameException e) {
                 problem("cannot count the entities left: " + e);
             }
-            System.out.printf(Locale.ROOT, "%nstop: the clients detached their %d entities in %.1f s (slowest detach %.1f ms)"
-                    + " and exited; entities left in the HAM: %d%n", n, (System.nanoTime() - t0) / 1e9, slowestDetach, left);
+            System.out.printf(Locale.ROOT, "%nstop: the clients detached their %d entities in %.1f s (slowest detach %.1f ms,"
+                    + " its client's detach #%d) and exited; entities left in the HAM: %d%n", n, (System.nanoTime() - t0) / 1e9,
+                    slowestDetach, slowestDetachAt + 1, left);
             if (left != 0) {
                 problem(left + " entities left after every client detached");
             }
