@@ -5,7 +5,7 @@
  *   coordinator: java -cp <dir>:<ham-mbeans jar>:<opendmk jar> HeartbeatScale --url URL --ham-pid PID
  *                [--n 1000] [--clients 4] [--rate 10] [--seconds 60] [--warmup 10] [--fail 5]
  *                [--fail-ms 3000] [--phases spread|together] [--client-opts "..."] [--pid-dir DIR]
- *                [--csv FILE] [--label TEXT] [--clk-tck 100] [--stop-ham]
+ *                [--csv FILE] [--label TEXT] [--ham-gc-log FILE] [--clk-tck 100] [--stop-ham]
  *   client:      ... HeartbeatScale --client --url URL --from F --count C --n N --rate R --hp-ns HP
  *                --low L --high H [--phases spread|together]   (started by the coordinator)
  *
@@ -14,8 +14,10 @@
  * EntityHandle.heartbeat() from a scheduled executor, the N entities' phases spread evenly over
  * the beat period. Global CONDHBEATMISSEDLOW / HIGH conditions make every missed-heartbeat mark
  * of every entity fire; the coordinator counts them from the jham.condition notifications of
- * jham:type=Ham (any of them while the clients beat is a false miss) and measures the HAM's CPU
- * and heap. Then it stops the beats of a few entities and checks that exactly those miss.
+ * jham:type=Ham (any of them while the clients beat is a false miss), says what happened before
+ * each burst of them (the HAM's GC pauses from its GC log, a 20 ms probe of its response time,
+ * the machine's load, late client beats) and measures the HAM's CPU and heap. Then it stops the
+ * beats of a few entities and checks that exactly those miss.
  */
 
 import java.io.BufferedReader;
@@ -92,7 +94,8 @@ public final class HeartbeatScale {
             System.err.println("HeartbeatScale: " + e.getMessage());
             System.err.println("usage: HeartbeatScale --url URL --ham-pid PID [--n N] [--clients K] [--rate HZ]"
                     + " [--seconds T] [--warmup W] [--fail F] [--fail-ms MS] [--phases spread|together]"
-                    + " [--client-opts OPTS] [--pid-dir DIR] [--csv FILE] [--label TEXT] [--clk-tck T] [--stop-ham]");
+                    + " [--client-opts OPTS] [--pid-dir DIR] [--csv FILE] [--label TEXT] [--ham-gc-log FILE] [--clk-tck T]"
+                    + " [--stop-ham]");
             System.exit(2);
         }
         System.exit(c.run());
