@@ -88,6 +88,8 @@ cleanup() {
         fi
     done
     [ "$left" = 0 ] || echo "[run.sh] killed $left client JVM(s) still running at the end" >&2
+    # The HAM starts no entity processes here; its ham-spawner helper exits when the HAM's end of
+    # its pipe closes.
     if [ -n "$HAM_PID" ] && kill -0 "$HAM_PID" 2>/dev/null; then
         kill -9 "$HAM_PID" 2>/dev/null
     fi
