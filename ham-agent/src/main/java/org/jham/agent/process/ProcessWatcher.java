@@ -77,8 +77,12 @@ public final class ProcessWatcher implements AutoCloseable {
                 return;
             }
         }
+        // One /proc read per process, however many entities it is (a JVM attached as many).
+        java.util.Map<Long, java.util.OptionalLong> seen = new java.util.HashMap<>();
         for (Polled p : polled) {
-            if (!ProcStat.isSameLiveProcess(p.pid, p.startTime) && polled.remove(p)) {
+            java.util.OptionalLong now = seen.computeIfAbsent(p.pid, ProcStat::liveStartTime);
+            boolean same = now.isPresent() && now.getAsLong() == p.startTime;
+            if (!same && polled.remove(p)) {
                 deliver(p.onDeath, ExitStatus.unknown());
             }
         }
