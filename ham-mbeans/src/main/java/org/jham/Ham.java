@@ -102,13 +102,7 @@ public final class Ham {
     public static EntityHandle attachSelf(String ename, String nodename, long hpNanos, int hpdl, int hpdh, int flags) {
         Names.check("entity", ename);
         Names.checkPath(ename);
-        if (hpNanos < 0 || hpNanos > 0 && hpNanos < HamConstants.HAMHBEATMIN) {
-            throw new HamException(Errno.EINVAL, "heartbeat period " + hpNanos + " ns is below HAMHBEATMIN ("
-                    + HamConstants.HAMHBEATMIN + " ns); use 0 for no heartbeat");
-        }
-        if (hpdl < 0 || hpdh < 0 || hpdl > hpdh) {
-            throw new HamException(Errno.EINVAL, "heartbeat marks must be 0 <= hpdl <= hpdh, were " + hpdl + " and " + hpdh);
-        }
+        Heartbeat.checkParameters(hpNanos, hpdl, hpdh);
         HamNode node = HamNode.of(nodename);
         SelfAttachments.Entry known = SelfAttachments.find(node, ename);
         if (known != null && known.connection().refCount() > 0 && !known.connection().isBroken()) {

@@ -31,6 +31,22 @@ public final class Heartbeat {
         SelfAttachments.beatAll();
     }
 
+    /**
+     * Checks the heartbeat parameters of ham_attach_self, the same in the library and in the HAM:
+     * {@code hpNanos} 0 (none) or at least {@link HamConstants#HAMHBEATMIN}, {@code 0 <= hpdl <= hpdh}.
+     *
+     * @throws HamException EINVAL naming the bad value
+     */
+    public static void checkParameters(long hpNanos, int hpdl, int hpdh) {
+        if (hpNanos < 0 || hpNanos > 0 && hpNanos < HamConstants.HAMHBEATMIN) {
+            throw new HamException(Errno.EINVAL, "heartbeat period " + hpNanos + " ns is below HAMHBEATMIN ("
+                    + HamConstants.HAMHBEATMIN + " ns); use 0 for no heartbeat");
+        }
+        if (hpdl < 0 || hpdh < 0 || hpdl > hpdh) {
+            throw new HamException(Errno.EINVAL, "heartbeat marks must be 0 <= hpdl <= hpdh, were " + hpdl + " and " + hpdh);
+        }
+    }
+
     /** Heartbeats delivered to the HAM so far (one per entity per beat). */
     public static long sent() {
         return SENT.get();

@@ -23,6 +23,7 @@ import org.jham.Errno;
 import org.jham.Flags;
 import org.jham.HamConstants;
 import org.jham.HamException;
+import org.jham.Heartbeat;
 import org.jham.Names;
 import org.jham.agent.log.ActivityLog;
 import org.jham.agent.process.Child;
@@ -366,7 +367,7 @@ public final class Engine {
         Names.check("entity", ename);
         Names.checkPath(ename);
         Flags.check(Flags.Kind.ENTITY, flags);
-        checkHeartbeat(hpNanos, hpdl, hpdh);
+        Heartbeat.checkParameters(hpNanos, hpdl, hpdh);
         if (pid <= 0) {
             throw new HamException(Errno.EINVAL, "pid " + pid + " is invalid");
         }
@@ -418,16 +419,6 @@ public final class Engine {
         }
         dispatch(firings);
         return view;
-    }
-
-    private static void checkHeartbeat(long hpNanos, int hpdl, int hpdh) {
-        if (hpNanos < 0 || hpNanos > 0 && hpNanos < HamConstants.HAMHBEATMIN) {
-            throw new HamException(Errno.EINVAL, "heartbeat period " + hpNanos + " ns is below HAMHBEATMIN ("
-                    + HamConstants.HAMHBEATMIN + " ns); use 0 for no heartbeat");
-        }
-        if (hpdl < 0 || hpdh < 0 || hpdl > hpdh) {
-            throw new HamException(Errno.EINVAL, "heartbeat marks must be 0 <= hpdl <= hpdh, were " + hpdl + " and " + hpdh);
-        }
     }
 
     /** ham_detach_self: CONDDETACH fires, then monitoring (heartbeats included) ends. */

@@ -40,12 +40,12 @@ public final class HamBean extends NotificationBroadcasterSupport implements Ham
     private final Engine engine;
     private final StopHandler stopHandler;
     private final ChannelRegistry channels;
-    private final Deliveries.Signals signals;
+    private final Deliveries deliveries;
     private final String address;
     private final AtomicLong sequence = new AtomicLong();
 
     public HamBean(Engine engine, String address, StopHandler stopHandler, ChannelRegistry channels,
-                   Deliveries.Signals signals) {
+                   Deliveries deliveries) {
         super(new MBeanNotificationInfo[] {
             new MBeanNotificationInfo(new String[] {ObjectNames.NOTIF_CONDITION}, Notification.class.getName(),
                     "a condition fired (userData: entity, condition, path, conditionType, event, pid, time, detail)"),
@@ -55,7 +55,7 @@ public final class HamBean extends NotificationBroadcasterSupport implements Ham
                     "a notify-signal action sent a signal (userData: pid, signal, code, value, source, time)")});
         this.engine = engine;
         this.channels = channels;
-        this.signals = signals;
+        this.deliveries = deliveries;
         this.address = address;
         this.stopHandler = stopHandler;
     }
@@ -95,9 +95,7 @@ public final class HamBean extends NotificationBroadcasterSupport implements Ham
     @Override
     public void signal(long pid, String signal, int code, int value, String source) {
         Wire.run(() -> {
-            int signum = SignalNames.parse(signal);
-            signals.send(pid, signum, value);
-            signalled(pid, signum, code, value, source);
+            deliveries.sendLocal(pid, SignalNames.parse(signal), code, value, source);
         });
     }
 

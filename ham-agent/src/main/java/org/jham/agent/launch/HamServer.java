@@ -101,12 +101,11 @@ public final class HamServer {
         this.launcher = new ProcessLauncher(stateDir.resolve("output"), watcher);
         this.channels = new ChannelRegistry(watcher, Clock.systemDefaultZone());
         channels.setListener(registry);
-        Deliveries.Signals signals = launcher.signals()::send;
         // Contexts are made when the plugins start, after the engine exists.
         this.plugins = new PluginHost(options.pluginPath(), name -> new EngineContext(name, engine()),
                 line -> log.log(1, line));
         Deliveries deliveries = new Deliveries(() -> connector == null ? null : connector.address(), channels,
-                new NamespaceProbe(mbeanServer), signals, registry::signalled,
+                new NamespaceProbe(mbeanServer), launcher.signals()::send, registry::signalled,
                 (type, args) -> plugins.actionPlugin(type).create(args));
         this.engine = new Engine(cfg, log, launcher, watcher, Clock.systemDefaultZone(), registry, deliveries);
 
@@ -126,7 +125,7 @@ public final class HamServer {
             throw e;
         }
         registry.bind(engine, new HamBean(engine, connector.address(), abrupt -> stopAsync(abrupt, afterStop), channels,
-                signals), channels);
+                deliveries), channels);
         writeFile(stateDir.resolve("ham.pid"), Long.toString(ProcessHandle.current().pid()));
         writeFile(stateDir.resolve("ham.address"), connector.address());
         log.log(1, "HAM started: pid " + ProcessHandle.current().pid() + " on " + connector.address()
