@@ -46,7 +46,11 @@ public final class ProcStat {
 
     /** Whether {@code pid} still names the process that started at {@code startTime}. */
     public static boolean isSameLiveProcess(long pid, long startTime) {
-        OptionalLong now = liveStartTime(pid);
-        return now.isPresent() && now.getAsLong() == startTime;
+        return isSameLiveProcess(liveStartTime(pid), startTime);
+    }
+
+    /** The same, from a {@link #liveStartTime} already read (one read serves every watch of a pid). */
+    public static boolean isSameLiveProcess(OptionalLong liveStartTime, long startTime) {
+        return liveStartTime.isPresent() && liveStartTime.getAsLong() == startTime;
     }
 }

@@ -81,8 +81,7 @@ public final class ProcessWatcher implements AutoCloseable {
         java.util.Map<Long, java.util.OptionalLong> seen = new java.util.HashMap<>();
         for (Polled p : polled) {
             java.util.OptionalLong now = seen.computeIfAbsent(p.pid, ProcStat::liveStartTime);
-            boolean same = now.isPresent() && now.getAsLong() == p.startTime;
-            if (!same && polled.remove(p)) {
+            if (!ProcStat.isSameLiveProcess(now, p.startTime) && polled.remove(p)) {
                 deliver(p.onDeath, ExitStatus.unknown());
             }
         }
