@@ -73,6 +73,8 @@ public final class Link {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
     private volatile boolean closing;
+    /** Set by an ABRUPT close: calls still in flight fail with EBADF, whatever the HAM answers. */
+    private volatile boolean abrupt;
 
     private Link(HamNode node, JMXConnector connector, MBeanServerConnection raw, long requestTimeoutMs,
             AtomicBoolean broken) {
@@ -320,12 +322,14 @@ public final class Link {
 
     /**
      * Closes the connection. New calls fail at once; GRACEFUL first waits for the calls in flight
-     * (at most the request timeout), ABRUPT does not, and those calls fail.
+     * (at most the request timeout), ABRUPT does not, and those calls fail with EBADF (one whose
+     * successful answer arrived first keeps it: its effect happened).
      *
      * @return the failure of closing the connector, or null; the link is closed either way
      */
     public IOException close(DisconnectMode mode) {
         closing = true;
+        abrupt = mode == DisconnectMode.ABRUPT;
         if (mode == DisconnectMode.GRACEFUL) {
             awaitIdle();
         }
@@ -374,6 +378,14 @@ public final class Link {
             }
             return m.invoke(raw, args);
         } catch (InvocationTargetException e) {
+            if (abrupt) {
+                // The HAM may still answer an interrupted call (its handler sees the close as an
+                // interrupt) before the transport is down; the caller asked for a closed link.
+                IOException closed = new IOException("the connection to " + node.key()
+                        + " was closed abruptly while the call was in flight");
+                closed.addSuppressed(e.getCause());
+                throw closed;
+            }
             throw e.getCause();
         } finally {
             if (inFlight.decrementAndGet() == 0 && closing) {
