@@ -155,10 +155,10 @@ fi
 # shellcheck disable=SC2086
 # its GC pauses go to a log the harness reads (a HAM that stops longer than hp - 1/R judges beats late)
 GC_LOG_OPT="-Xlog:gc:file=$TMP/ham-gc.log:uptimemillis"
-"$JAVA" $GC_LOG_OPT $HAM_JAVA_OPTS -cp "$JAR" org.jham.agent.launch.HamMain --foreground --port 0 --bind 127.0.0.1 \
+"$JAVA" $GC_LOG_OPT $HAM_JAVA_OPTS -cp "$JAR" org.jham.agent.launch.HamMain --foreground --no-guardian --port 0 --bind 127.0.0.1 \
     --state-dir "$TMP/state" --fresh -V0 >"$TMP/ham.out" 2>"$TMP/ham.err" </dev/null &
 HAM_PID=$!
-log "started the HAM: pid $HAM_PID: $JAVA $GC_LOG_OPT $HAM_JAVA_OPTS -cp $JAR org.jham.agent.launch.HamMain --foreground --port 0 --bind 127.0.0.1 --state-dir $TMP/state --fresh -V0"
+log "started the HAM: pid $HAM_PID: $JAVA $GC_LOG_OPT $HAM_JAVA_OPTS -cp $JAR org.jham.agent.launch.HamMain --foreground --no-guardian --port 0 --bind 127.0.0.1 --state-dir $TMP/state --fresh -V0"
 
 URL=
 deadline=$((SECONDS + 60))

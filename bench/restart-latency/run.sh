@@ -139,10 +139,10 @@ if [ "$RUN_HAM" = 1 ]; then
     busy_check jHAM
 
     # shellcheck disable=SC2086
-    "$JAVA" $HAM_JAVA_OPTS -cp "$JAR" org.jham.agent.launch.HamMain --foreground --port 0 --bind 127.0.0.1 \
+    "$JAVA" $HAM_JAVA_OPTS -cp "$JAR" org.jham.agent.launch.HamMain --foreground --no-guardian --port 0 --bind 127.0.0.1 \
         --state-dir "$TMP/state" --fresh -V0 >"$TMP/ham.out" 2>"$TMP/ham.err" </dev/null &
     HAM_PID=$!
-    log "started the HAM: pid $HAM_PID: $JAVA $HAM_JAVA_OPTS -cp $JAR org.jham.agent.launch.HamMain --foreground --port 0 --bind 127.0.0.1 --state-dir $TMP/state --fresh -V0"
+    log "started the HAM: pid $HAM_PID: $JAVA $HAM_JAVA_OPTS -cp $JAR org.jham.agent.launch.HamMain --foreground --no-guardian --port 0 --bind 127.0.0.1 --state-dir $TMP/state --fresh -V0"
 
     URL=
     deadline=$((SECONDS + 60))

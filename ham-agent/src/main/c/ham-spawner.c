@@ -231,6 +231,19 @@ static void spawn_line(char *line, size_t len)
     reply(buf, (size_t)n);
 }
 
+static pid_t ham_pid; /* the HAM that started us: once we are reparented, it is gone */
+
+/* True while the HAM lives. A HAM killed together with its child must not find the child restarted
+ * behind its back: the HAM taking over restarts it by the saved state, and a second instance
+ * would run unmonitored. */
+static int ham_alive(void)
+{
+    struct pollfd in = {0, POLLIN, 0};
+    if (getppid() != ham_pid)
+        return 0;
+    return !(poll(&in, 1, 0) > 0 && (in.revents & (POLLHUP | POLLERR)));
+}
+
 static void reap(void)
 {
     int status;
@@ -240,7 +253,7 @@ static void reap(void)
         int n;
         int i = find_armed(pid);
         pid_t next;
-        if (i >= 0 && (armed[i].mode == 'D' || (WIFSIGNALED(status) && core_signal(WTERMSIG(status))))
+        if (i >= 0 && ham_alive() && (armed[i].mode == 'D' || (WIFSIGNALED(status) && core_signal(WTERMSIG(status))))
                 && start(armed[i].out, armed[i].argv, &next) == 0) {
             n = snprintf(buf, sizeof buf, "R%c%d%c%d%c%s%c%d\n", SEP, (int)pid, SEP, status, SEP, armed[i].token,
                          SEP, (int)next);
@@ -259,6 +272,7 @@ int main(void)
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_BLOCK, &chld, NULL);
+    ham_pid = getppid();
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);

@@ -116,7 +116,7 @@ public final class Ham {
         try {
             c.ham().attachSelf(ename, ProcessHandle.current().pid(), hpNanos, hpdl, hpdh, Integer.toString(flags),
                     c.connectionId());
-            SelfAttachments.add(c, ename, hpNanos);
+            SelfAttachments.add(c, ename, hpNanos, hpdl, hpdh, flags);
         } catch (RuntimeException e) {
             c.close();
             throw e;

@@ -25,14 +25,26 @@ import org.jham.mbean.ObjectNames;
  * <p>Like {@code ham_disconnect}, {@link #close()} is one disconnect, not an idempotent close:
  * call it once per connect (try-with-resources does).
  *
- * <p>When the connection fails (e.g. the HAM died and its Guardian took over), calls fail with
- * EBADF until the next connect, which lets go of the failed connection and opens a new one for all
- * its holders, keeping the count. Idle connections are kept alive, so the HAM does not drop them.
+ * <p>When the connection goes stale (the HAM died and its Guardian is taking over, or the HAM was
+ * stopped and started again), a call that fails on it waits up to the reconnect window
+ * ({@value #RECONNECT_PROPERTY}, default {@value #DEFAULT_RECONNECT_MS} ms; 0 = no waiting) for a
+ * HAM to answer on the same address, opens a new connection for all holders (once, however many
+ * threads failed), attaches this JVM's self-attached entities again over it, and retries the call
+ * transparently. A call the old HAM carried out but could not answer is then made a second time:
+ * adding something that already exists gives EEXIST, as a caller retrying by hand would get.
+ * Channels are part of their connection and are not reopened. Past the window, calls fail with
+ * EBADF, and the next call or connect tries again. Idle connections are kept alive, so the HAM
+ * does not drop them.
  *
  * <p>Thread-safe.
  */
 public final class HamConnection implements AutoCloseable {
     private static final ConcurrentMap<String, HamConnection> BY_KEY = new ConcurrentHashMap<>();
+    /** The system property giving the reconnect window in milliseconds. */
+    public static final String RECONNECT_PROPERTY = "jham.reconnect.ms";
+    public static final long DEFAULT_RECONNECT_MS = 10_000;
+    /** Between two tries to reach the HAM again. */
+    static final long RECONNECT_RETRY_MS = 50;
 
     private final String key;
     /** The node of the open connection, or of the last one. */
@@ -43,6 +55,8 @@ public final class HamConnection implements AutoCloseable {
     private volatile int refs;
     /** Channels opened over this connection and not closed yet; closed by the last disconnect. */
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    /** Stale connections replaced by a new one. */
+    private volatile int recoveries;
 
     private HamConnection(String key, HamNode node) {
         this.key = key;
@@ -143,7 +157,86 @@ public final class HamConnection implements AutoCloseable {
      * mapped as everywhere in the library); it uses the connection open at each call.
      */
     public <T> T proxy(Class<T> iface, ObjectName name) {
+        return Remote.proxy(iface, name, () -> {
+            Link l = current();
+            return new Remote.Attempt(l.mbeanServer(), failure -> recover(l, failure));
+        }, key);
+    }
+
+    /** A proxy without recovery: what the recovery itself calls, so it never recurses. */
+    <T> T plainProxy(Class<T> iface, ObjectName name) {
         return Remote.proxy(iface, name, () -> current().mbeanServer(), key);
+    }
+
+    /**
+     * After a call over {@code used} failed: true when the caller should retry, because
+     * {@code used} was stale and a new connection is open (made now, or by another caller).
+     */
+    private boolean recover(Link used, HamException failure) {
+        if (failure.errno() != Errno.EBADF || used.inProcess() || !stale(used, failure)) {
+            return false;
+        }
+        long window = reconnectWindowMs();
+        synchronized (this) {
+            if (refs == 0) {
+                return false; // disconnected meanwhile: EBADF is the answer
+            }
+            if (link != used) {
+                return link != null;
+            }
+            if (window == 0) {
+                return false;
+            }
+            used.close(DisconnectMode.ABRUPT);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(window);
+            while (true) {
+                try {
+                    link = Link.open(node);
+                    break;
+                } catch (HamException e) {
+                    if (System.nanoTime() - deadline > 0) {
+                        failure.addSuppressed(e);
+                        return false;
+                    }
+                }
+                try {
+                    Thread.sleep(RECONNECT_RETRY_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            recoveries++;
+            SelfAttachments.reattach(this);
+            return true;
+        }
+    }
+
+    /** The failure means the connection is gone, not that the HAM is slow or refused the call. */
+    private static boolean stale(Link used, HamException failure) {
+        if (used.isBroken()) {
+            return true;
+        }
+        Throwable c = failure.getCause();
+        return c instanceof IOException && !(c instanceof java.io.InterruptedIOException);
+    }
+
+    private static long reconnectWindowMs() {
+        String p = System.getProperty(RECONNECT_PROPERTY);
+        if (p == null || p.isBlank()) {
+            return DEFAULT_RECONNECT_MS;
+        }
+        try {
+            return Math.max(0, Long.parseLong(p.trim()));
+        } catch (NumberFormatException e) {
+            throw new HamException(Errno.EINVAL, "system property " + RECONNECT_PROPERTY + "='" + p
+                    + "' is not a number of milliseconds");
+        }
+    }
+
+    /** How many times a stale connection was replaced transparently. */
+    public int recoveries() {
+        return recoveries;
     }
 
     // ------------------------------------------------------------------ public API

@@ -15,7 +15,7 @@ final class SelfAttachments {
     }
 
     /** One self-attached entity of this JVM. */
-    record Entry(HamConnection connection, String ename, long periodNanos) {
+    record Entry(HamConnection connection, String ename, long periodNanos, int hpdl, int hpdh, int flags) {
         boolean beats() {
             return periodNanos > 0;
         }
@@ -28,8 +28,8 @@ final class SelfAttachments {
         return node.key() + "\u0000" + ename;
     }
 
-    static synchronized void add(HamConnection c, String ename, long periodNanos) {
-        ENTRIES.put(key(c.node(), ename), new Entry(c, ename, periodNanos));
+    static synchronized void add(HamConnection c, String ename, long periodNanos, int hpdl, int hpdh, int flags) {
+        ENTRIES.put(key(c.node(), ename), new Entry(c, ename, periodNanos, hpdl, hpdh, flags));
         if (periodNanos > 0) {
             SENDERS.computeIfAbsent(c, HeartbeatSender::new).periodsChanged(smallestPeriod(c));
         }
@@ -55,6 +55,29 @@ final class SelfAttachments {
             }
         }
         return e;
+    }
+
+    /**
+     * The connection was replaced (a HAM took over): each entity self-attached over it attaches
+     * itself again over the new one, so the HAM watches its connection again. A HAM that restored
+     * the entity keeps its tree and heartbeat state; one that lost it makes it anew. Failures are
+     * reported on stderr: the entity's heartbeats then tell the HAM it lives, and the next
+     * recovery tries again.
+     */
+    static void reattach(HamConnection c) {
+        for (Entry e : ENTRIES.values()) {
+            if (e.connection() != c) {
+                continue;
+            }
+            try {
+                c.plainProxy(org.jham.mbean.HamMXBean.class, org.jham.mbean.ObjectNames.HAM).attachSelf(e.ename(),
+                        ProcessHandle.current().pid(), e.periodNanos(), e.hpdl(), e.hpdh(),
+                        Integer.toString(e.flags()), c.connectionId());
+            } catch (HamException ex) {
+                System.err.println("jham: could not attach '" + e.ename() + "' again after reconnecting to "
+                        + c.node().key() + ": " + ex.getMessage());
+            }
+        }
     }
 
     static Entry find(HamNode node, String ename) {

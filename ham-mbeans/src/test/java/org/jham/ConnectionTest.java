@@ -243,19 +243,58 @@ class ConnectionTest {
     }
 
     @Test
-    void anIdleConnectionDroppedByTheServerIsReopenedByTheNextConnect() throws Exception {
+    void aCallOnAConnectionDroppedByTheServerReconnectsAndSucceeds() throws Exception {
         TestServer s = new TestServer(0, Map.of("jmx.remote.x.server.connection.timeout", 300L));
         cleanup.add(0, s);
         HamConnection c = Ham.connect(s.node);
         Await.until("the server to drop the idle connection", () -> c.isBroken());
-        assertEquals(Errno.EBADF, assertThrows(HamException.class, () -> c.ham().getVerbosity()).errno());
-        assertSame(c, Ham.connect(s.node));
+        assertEquals(0, c.ham().getVerbosity(), "the call is retried over a new connection");
         assertFalse(c.isBroken());
-        assertEquals(2, c.refCount());
-        assertEquals(0, c.ham().getVerbosity());
+        assertEquals(1, c.recoveries());
+        assertEquals(1, c.refCount());
         assertEquals(2, s.opened.get());
+        assertSame(c, Ham.connect(s.node));
+        assertEquals(2, c.refCount());
         Ham.disconnect(s.node);
         Ham.disconnect(s.node);
+    }
+
+    @Test
+    void withoutAReconnectWindowADroppedConnectionIsEbadfUntilTheNextConnect() throws Exception {
+        TestServer s = new TestServer(0, Map.of("jmx.remote.x.server.connection.timeout", 300L));
+        cleanup.add(0, s);
+        System.setProperty(HamConnection.RECONNECT_PROPERTY, "0");
+        try {
+            HamConnection c = Ham.connect(s.node);
+            Await.until("the server to drop the idle connection", () -> c.isBroken());
+            assertEquals(Errno.EBADF, assertThrows(HamException.class, () -> c.ham().getVerbosity()).errno());
+            assertSame(c, Ham.connect(s.node));
+            assertFalse(c.isBroken());
+            assertEquals(2, c.refCount());
+            assertEquals(0, c.ham().getVerbosity());
+            assertEquals(2, s.opened.get());
+            assertEquals(0, c.recoveries());
+            Ham.disconnect(s.node);
+            Ham.disconnect(s.node);
+        } finally {
+            System.clearProperty(HamConnection.RECONNECT_PROPERTY);
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotComeBackWithinTheWindowGivesEbadf() throws Exception {
+        TestServer s = server();
+        System.setProperty(HamConnection.RECONNECT_PROPERTY, "300");
+        try {
+            HamConnection c = Ham.connect(s.node);
+            s.close();
+            HamException e = assertThrows(HamException.class, () -> c.ham().getVerbosity());
+            assertEquals(Errno.EBADF, e.errno(), e.getMessage());
+            assertEquals(0, c.recoveries());
+            Ham.disconnect(s.node, DisconnectMode.ABRUPT);
+        } finally {
+            System.clearProperty(HamConnection.RECONNECT_PROPERTY);
+        }
     }
 
     @Test

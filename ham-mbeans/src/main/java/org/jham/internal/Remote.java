@@ -65,24 +65,57 @@ public final class Remote {
      * @param where the node, for messages
      */
     public static <T> T proxy(Class<T> iface, ObjectName name, Supplier<MBeanServerConnection> server, String where) {
+        return proxy(iface, name, () -> new Attempt(server.get(), failure -> false), where);
+    }
+
+    /** The connection one call goes over, and what to do when the call fails on it. */
+    public record Attempt(MBeanServerConnection server, Recovery recovery) {
+    }
+
+    /** Decides after a failed call whether the connection was recovered and the call may be retried. */
+    @FunctionalInterface
+    public interface Recovery {
+        boolean recovered(HamException failure);
+    }
+
+    /**
+     * An MXBean proxy as above whose calls are retried while {@code attempts} says the failure
+     * was recovered: e.g. the connection went stale and a new one to the same address is open.
+     */
+    public static <T> T proxy(Class<T> iface, ObjectName name, AttemptSupplier attempts, String where) {
         InvocationHandler h = (Object self, Method m, Object[] args) -> {
             if (m.getDeclaringClass() == Object.class) {
                 return objectMethod(self, m, args, iface.getSimpleName() + "[" + name + " at " + where + "]");
             }
-            try {
-                T mx = JMX.newMXBeanProxy(server.get(), name, iface);
-                return m.invoke(mx, args);
-            } catch (InvocationTargetException e) {
-                Throwable t = e.getCause();
-                if (t instanceof VirtualMachineError) {
-                    throw t;
+            while (true) {
+                Attempt a = attempts.next();
+                try {
+                    T mx = JMX.newMXBeanProxy(a.server(), name, iface);
+                    return m.invoke(mx, args);
+                } catch (InvocationTargetException e) {
+                    Throwable t = e.getCause();
+                    if (t instanceof VirtualMachineError) {
+                        throw t;
+                    }
+                    HamException f = map(m.getName() + " on " + name + " at " + where, t);
+                    if (!a.recovery().recovered(f)) {
+                        throw f;
+                    }
+                } catch (RuntimeException e) {
+                    HamException f = map(m.getName() + " on " + name + " at " + where, e);
+                    if (!a.recovery().recovered(f)) {
+                        throw f;
+                    }
                 }
-                throw map(m.getName() + " on " + name + " at " + where, t);
-            } catch (RuntimeException e) {
-                throw map(m.getName() + " on " + name + " at " + where, e);
             }
         };
         return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, h));
+    }
+
+    /** The attempt of each call (try); may throw HamException, e.g. EBADF when not connected. */
+    @FunctionalInterface
+    public interface AttemptSupplier {
+        Attempt next();
     }
 
     static Object objectMethod(Object self, Method m, Object[] args, String text) {

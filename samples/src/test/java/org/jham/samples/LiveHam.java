@@ -44,7 +44,7 @@ final class LiveHam implements AutoCloseable {
 
     LiveHam() throws IOException {
         stateDir = Files.createTempDirectory("jham-samples");
-        Result r = run(List.of(TOP.resolve("bin/ham").toString(), "--port", "0", "--state-dir", stateDir.toString(),
+        Result r = run(List.of(TOP.resolve("bin/ham").toString(), "--port", "0", "--no-guardian", "--state-dir", stateDir.toString(),
                 "--fresh", "-V3", "--poll-ms", "10"));
         Matcher m = Pattern.compile("jHAM listening on service:jmx:jmxmp://(127\\.0\\.0\\.1:\\d+) pid=(\\d+)")
                 .matcher(r.out());

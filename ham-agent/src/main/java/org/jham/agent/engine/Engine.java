@@ -68,6 +68,13 @@ public final class Engine {
     private volatile int hamFailures;
     private volatile int guardianFailures;
     private boolean stopping;
+    private volatile StateLog stateLog = StateLog.NONE;
+
+    /**
+     * After a restore, how long a self-attached entity's missed heartbeats are not counted: its
+     * client cannot beat before it has reconnected to the new HAM and attached itself again.
+     */
+    static final long REATTACH_GRACE_NANOS = 5_000_000_000L;
 
     /** How often a waitfor looks for its path. */
     static final long WAIT_POLL_MILLIS = 50;
@@ -98,7 +105,7 @@ public final class Engine {
         /** Identifies the current instance; a death or restart of an older one is ignored. */
         long generation;
         String startLine = "";
-        final Instant created;
+        Instant created;
         Instant lastDeath;
         Instant restarted;
         int numRestarts;
@@ -118,6 +125,13 @@ public final class Engine {
         int hpdl;
         int hpdh;
         String connectionId = "";
+        /** The start time of process {@link #pid} ({@link ProcStat#liveStartTime}), to adopt it after a restore. */
+        long startTime;
+        /** Restored self-attached: its client is expected to attach itself again over a new connection. */
+        boolean awaitingReattach;
+        /** The heartbeat episode restored from the journal, shown until the heartbeat watch runs again. */
+        String restoredHeartbeatState = "";
+        int restoredMisses;
 
         EntityNode(String name, EntityType type, int flags, Instant created) {
             this.name = name;
@@ -287,6 +301,7 @@ public final class Engine {
                 e.type = EntityType.STARTED;
                 e.startLine = line.trim();
                 e.pid = child.pid();
+                e.startTime = childStartTime(child);
                 e.child = child;
                 e.watch = watchChild(e, child);
                 rearm(e);
@@ -294,12 +309,14 @@ public final class Engine {
                 e.type = EntityType.ATTACHED;
                 e.child = null;
                 e.pid = pid;
+                e.startTime = startTime;
                 long gen = e.generation;
                 e.watch = watcher.watchPid(pid, startTime, st -> onDeath(ename, gen, st));
             }
             log.log(1, (fill ? "placeholder filled: " : "attached: ") + "entity '" + ename + "' pid " + e.pid
                     + (child != null ? " started from " + e.startLine : ""));
             firings = collect(e, CONDATTACH, "attached pid " + e.pid);
+            persist(e);
             view = entityView(e);
         }
         dispatch(firings);
@@ -329,6 +346,7 @@ public final class Engine {
             entities.put(ename, e);
             listener.entityAdded(ename);
             log.log(1, "placeholder created: entity '" + ename + "'");
+            persist(e);
             return entityView(e);
         }
     }
@@ -382,7 +400,11 @@ public final class Engine {
             EntityNode e = entities.get(ename);
             // The HAM's own (re)started instance attaching itself, or again after losing its connection.
             boolean own = e != null && e.alive && e.pid == pid
-                    && (e.type != EntityType.SELFATTACHED || e.child != null && e.connectionId.isEmpty());
+                    && (e.type != EntityType.SELFATTACHED || e.child != null && e.connectionId.isEmpty()
+                        || e.awaitingReattach);
+            // Attaching itself again after a takeover: the restored heartbeat episode goes on.
+            boolean keepHeartbeat = own && e.awaitingReattach && e.hpNanos == hpNanos && e.hpdl == hpdl
+                    && e.hpdh == hpdh;
             if (!own) {
                 checkAttachable(ename);
             }
@@ -399,15 +421,19 @@ public final class Engine {
                 e.alive = true;
                 e.child = null;
                 e.pid = pid;
+                e.startTime = st.getAsLong();
                 long gen = e.generation;
                 e.watch = watcher.watchPid(pid, st.getAsLong(), status -> onDeath(ename, gen, status));
             }
+            e.awaitingReattach = false;
             e.type = EntityType.SELFATTACHED;
             e.hpNanos = hpNanos;
             e.hpdl = hpdl;
             e.hpdh = hpdh;
             e.connectionId = connectionId == null ? "" : connectionId;
-            if (hpNanos > 0) {
+            if (keepHeartbeat) {
+                log.log(2, "entity '" + ename + "' attached itself again after a takeover; heartbeat state kept");
+            } else if (hpNanos > 0) {
                 heartbeats.watch(ename, e.generation, hpNanos, hpdl, hpdh);
             } else {
                 heartbeats.unwatch(ename);
@@ -415,6 +441,7 @@ public final class Engine {
             log.log(1, "self-attached: entity '" + ename + "' pid " + pid
                     + (hpNanos > 0 ? ", heartbeat every " + hpNanos / 1_000_000.0 + " ms, marks " + hpdl + "/" + hpdh : ""));
             firings = collect(e, CONDATTACH, "self-attached pid " + pid);
+            persist(e);
             view = entityView(e);
         }
         dispatch(firings);
@@ -471,6 +498,7 @@ public final class Engine {
                 } else {
                     // The HAM's child lives on (its exit is its death): it may attach itself again.
                     e.connectionId = "";
+                    persist(e);
                 }
             }
         }
@@ -490,6 +518,7 @@ public final class Engine {
             log.log(1, "heartbeat: entity '" + ename + "' missed " + misses + " heartbeat" + (misses == 1 ? "" : "s")
                     + " (" + type + ")");
             firings = collect(e, type, "missed " + misses + " heartbeats");
+            persist(e);
         }
         dispatch(firings);
     }
@@ -533,6 +562,7 @@ public final class Engine {
             listener.conditionAdded(e.name, cname);
             log.log(2, "condition added: " + path(c) + " " + type + " " + Flags.format(Flags.Kind.CONDITION, flags)
                     + (c.filter().isEmpty() ? "" : " " + c.filter()));
+            persist(e);
             return conditionView(c);
         }
     }
@@ -552,6 +582,7 @@ public final class Engine {
             ConditionNode c = requireCondition(ename, cname);
             removeConditionNode(c, "removed", true);
             rearm(c.entity);
+            persist(c.entity);
         }
     }
 
@@ -599,6 +630,7 @@ public final class Engine {
                         clock.instant(), "HACTIONDONOW " + aname);
                 now = new Firing(c, c.entity, c.entity.generation, c.type, List.of(a), f);
             }
+            persist(c.entity);
             view = actionView(a);
         }
         if (now != null) {
@@ -638,6 +670,7 @@ public final class Engine {
             }
             a.fails.put(fname, new FailNode(fname, spec));
             log.log(2, "action-fail item added: " + path(a) + "/" + fname + " " + spec.typeName() + " " + spec.detail());
+            persist(a.condition.entity);
         }
     }
 
@@ -652,6 +685,7 @@ public final class Engine {
             }
             f.removed = true;
             log.log(2, "action-fail item removed: " + path(a) + "/" + fname);
+            persist(a.condition.entity);
         }
     }
 
@@ -682,6 +716,7 @@ public final class Engine {
             ActionNode a = requireAction(ename, cname, aname);
             removeActionNode(a, "removed", false);
             rearm(a.condition.entity);
+            persist(a.condition.entity);
         }
     }
 
@@ -707,6 +742,7 @@ public final class Engine {
                         }
                     });
             rearm(e);
+            persistUnless(command, e);
             return r;
         }
     }
@@ -729,6 +765,7 @@ public final class Engine {
                 }
             }, (on, recurse) -> enableCondition(c, on, recurse));
             rearm(c.entity);
+            persistUnless(command, c.entity);
             return r;
         }
     }
@@ -745,6 +782,7 @@ public final class Engine {
             int r = control("action " + path(a), Flags.Kind.ACTION, command, flags, () -> a.flags, v -> a.flags = v,
                     (on, recurse) -> a.enabled = on);
             rearm(a.condition.entity);
+            persistUnless(command, a.condition.entity);
             return r;
         }
     }
@@ -810,6 +848,7 @@ public final class Engine {
             e.state = tostate;
             log.log(2, "state: entity '" + e.name + "' " + from + " -> " + tostate);
             firings = collect(e, new Event(CONDSTATE, "state " + from + " -> " + tostate, from, tostate, 0, 0, 0));
+            persist(e);
         }
         dispatch(firings);
     }
@@ -823,6 +862,7 @@ public final class Engine {
             String what = "raised type " + rtype + " class " + rclass + " severity " + rseverity;
             log.log(2, "raise: entity '" + e.name + "' " + what);
             firings = collect(e, new Event(CONDRAISE, what, 0, 0, rtype, rclass, rseverity));
+            persist(e);
         }
         dispatch(firings);
     }
@@ -837,8 +877,11 @@ public final class Engine {
 
     /** The effect of heartbeat_healthy: the entity's missed-heartbeat state is reset so monitoring resumes. */
     private void heartbeatHealthy(EntityNode e) {
+        e.restoredHeartbeatState = "";
+        e.restoredMisses = 0;
         if (heartbeats.healthy(e.name)) {
             log.log(2, "heartbeat state of entity '" + e.name + "' reset to healthy: monitoring resumes");
+            persist(e);
         } else {
             log.log(2, "heartbeat state of entity '" + e.name + "' reset to healthy (it sends no heartbeats)");
         }
@@ -860,6 +903,7 @@ public final class Engine {
             if (!restartPending) {
                 diedWithoutRestart(e);
             }
+            persist(e);
         }
         dispatch(firings);
     }
@@ -915,6 +959,7 @@ public final class Engine {
             }
             restart.runs++;
             firings.addAll(installRestart(e, exit.replacement(), ((ActionSpec.Restart) restart.spec).line()));
+            persist(e);
         }
         dispatch(firings);
     }
@@ -997,6 +1042,9 @@ public final class Engine {
                             ev.detail());
                     out.add(new Firing(c, e, e.generation, ev.type(), list, f));
                     log.log(2, "condition fired: " + path(c) + " (" + ev.type() + ") for entity '" + e.name + "'");
+                    if (owner == global && e != global) {
+                        persist(global);
+                    }
                 }
             }
         }
@@ -1131,6 +1179,7 @@ public final class Engine {
             if (s.fail != null) {
                 synchronized (lock) {
                     s.fail.failures++;
+                    persist(s.action.condition.entity);
                 }
                 log.log(2, "action-fail item failed: " + path(s.action) + "/" + s.fail.name + ": " + failure);
                 return;
@@ -1156,6 +1205,7 @@ public final class Engine {
                     return false;
                 }
                 s.fail.runs++;
+                persist(s.action.condition.entity);
                 log.log(3, "action-fail item: " + path(s.action) + "/" + s.fail.name + " " + s.fail.spec.typeName()
                         + " for entity '" + f.subject.name + "'");
                 return true;
@@ -1165,6 +1215,7 @@ public final class Engine {
                 return false;
             }
             a.runs++;
+            persist(a.condition.entity);
             log.log(3, "action: " + path(a) + " " + a.spec.typeName() + " for entity '" + f.subject.name + "'");
             return true;
         }
@@ -1220,6 +1271,7 @@ public final class Engine {
                     diedWithoutRestart(e);
                 }
             }
+            persist(a.condition.entity);
         }
         return (a.flags & HamConstants.HACTIONBREAKONFAIL) != 0;
     }
@@ -1243,6 +1295,7 @@ public final class Engine {
                 return null;
             }
             firings = installRestart(e, child, spec.line());
+            persist(e);
         }
         dispatch(firings);
         return null;
@@ -1255,7 +1308,9 @@ public final class Engine {
         e.generation++;
         e.alive = true;
         e.pid = child.pid();
+        e.startTime = childStartTime(child);
         e.child = child;
+        e.awaitingReattach = false;
         // Until it attaches itself again (a restarted JVM with the agent does), it is a plain child.
         e.type = EntityType.STARTED;
         e.connectionId = "";
@@ -1325,6 +1380,7 @@ public final class Engine {
         }
         entities.remove(e.name);
         listener.entityRemoved(e.name);
+        stateLog.entityRemoved(e.name);
         log.log(1, "entity '" + e.name + "' removed: " + why);
     }
 
@@ -1498,6 +1554,242 @@ public final class Engine {
         return new Views.ActionView(a.condition.entity.name, a.condition.name, a.name, path(a), a.condition.entity.pid,
                 a.spec, a.flags, a.enabled, a.runs, a.failures, a.fails.values().stream()
                         .map(x -> new Views.FailView(x.name, x.spec, x.runs, x.failures)).toList());
+    }
+
+    // ---------------------------------------------------------------- state images (under lock)
+
+    /** Where the state goes as it changes; set before the engine takes calls. */
+    public void setStateLog(StateLog stateLog) {
+        this.stateLog = stateLog;
+    }
+
+    /** Writes the entity's image, unless it is gone (a removal was written instead). */
+    private void persist(EntityNode e) {
+        if (e != global && entities.get(e.name) != e) {
+            return;
+        }
+        try {
+            stateLog.entity(image(e));
+        } catch (RuntimeException ex) {
+            log.log(1, "STATE NOT SAVED for entity '" + e.name + "': " + ex);
+            throw new HamException(Errno.EIO, "the state of entity '" + e.name + "' could not be saved: " + ex, ex);
+        }
+    }
+
+    /** HGETFLAGS changes nothing: nothing to write. */
+    private void persistUnless(int command, EntityNode e) {
+        if (command != HamConstants.HGETFLAGS) {
+            persist(e);
+        }
+    }
+
+    private static long childStartTime(Child child) {
+        return ProcStat.liveStartTime(child.pid()).orElse(0);
+    }
+
+    private Image.Entity image(EntityNode e) {
+        HeartbeatMonitor.View hb = heartbeats.view(e.name);
+        List<Image.Condition> conds = new ArrayList<>(e.conditions.size());
+        for (ConditionNode c : e.conditions.values()) {
+            List<Image.Action> acts = new ArrayList<>(c.actions.size());
+            for (ActionNode a : c.actions.values()) {
+                List<Image.Fail> fails = new ArrayList<>(a.fails.size());
+                for (FailNode f : a.fails.values()) {
+                    fails.add(new Image.Fail(f.name, specImage(f.spec), f.runs, f.failures));
+                }
+                acts.add(new Image.Action(a.name, specImage(a.spec), a.flags, a.enabled, a.runs, a.failures, fails));
+            }
+            Subscriptions.RaiseFilter r = c.raise;
+            conds.add(new Image.Condition(c.name, c.type, c.flags, c.enabled, c.triggers, c.fromState, c.toState,
+                    r == null ? 0 : r.type(), r == null ? 0 : r.rclass(), r == null ? 0 : r.severity(), acts));
+        }
+        return new Image.Entity(e.name, e.type, e.flags, e.enabled, e.alive, e.pid, e.startTime, e.startLine,
+                e.created, e.lastDeath, e.restarted, e.numRestarts, e.lastExit, List.copyOf(e.recentRestarts), e.state,
+                e.hpNanos, e.hpdl, e.hpdh, hb != null ? hb.state().name() : e.restoredHeartbeatState,
+                hb != null ? hb.misses() : e.restoredMisses, conds);
+    }
+
+    static Image.Spec specImage(ActionSpec spec) {
+        if (spec instanceof ActionSpec.Restart r) {
+            return new Image.Spec("restart", List.of(r.line()));
+        } else if (spec instanceof ActionSpec.Execute x) {
+            return new Image.Spec("execute", List.of(x.line()));
+        } else if (spec instanceof ActionSpec.Waitfor w) {
+            return new Image.Spec("waitfor", List.of(w.path() == null ? "" : w.path(), Integer.toString(w.delayMillis())));
+        } else if (spec instanceof ActionSpec.NotifyPulse n) {
+            return new Image.Spec("notify_pulse", List.of(n.node(), Long.toString(n.pid()), Integer.toString(n.chid()),
+                    Integer.toString(n.code()), Integer.toString(n.value())));
+        } else if (spec instanceof ActionSpec.NotifySignal n) {
+            return new Image.Spec("notify_signal", List.of(n.node(), Long.toString(n.pid()),
+                    Integer.toString(n.signum()), Integer.toString(n.code()), Integer.toString(n.value())));
+        } else if (spec instanceof ActionSpec.HeartbeatHealthy) {
+            return new Image.Spec("heartbeat_healthy", List.of());
+        } else if (spec instanceof ActionSpec.Log l) {
+            return new Image.Spec("log", List.of(l.message(), Boolean.toString(l.attachPrefix()),
+                    Integer.toString(l.verbosity())));
+        } else if (spec instanceof ActionSpec.Custom c) {
+            return new Image.Spec("custom", List.of(c.type(), c.args()));
+        }
+        throw new IllegalArgumentException("no image for action type " + spec.typeName());
+    }
+
+    /** The action an image describes; a plugin action whose plugin is gone fails each time it runs. */
+    private ActionSpec spec(Image.Spec s) {
+        List<String> a = s.args();
+        switch (s.kind()) {
+            case "restart":
+                return ActionSpec.restart(a.get(0));
+            case "execute":
+                return ActionSpec.execute(a.get(0));
+            case "waitfor":
+                return ActionSpec.waitfor(a.get(0), Integer.parseInt(a.get(1)));
+            case "notify_pulse":
+                return ActionSpec.notifyPulse(a.get(0), Long.parseLong(a.get(1)), Integer.parseInt(a.get(2)),
+                        Integer.parseInt(a.get(3)), Integer.parseInt(a.get(4)));
+            case "notify_signal":
+                return ActionSpec.notifySignal(a.get(0), Long.parseLong(a.get(1)), Integer.parseInt(a.get(2)),
+                        Integer.parseInt(a.get(3)), Integer.parseInt(a.get(4)));
+            case "heartbeat_healthy":
+                return new ActionSpec.HeartbeatHealthy();
+            case "log":
+                return ActionSpec.log(a.get(0), Boolean.parseBoolean(a.get(1)), Integer.parseInt(a.get(2)));
+            case "custom":
+                try {
+                    return customSpec(a.get(0), a.get(1));
+                } catch (RuntimeException ex) {
+                    String why = "plugin action " + a.get(0) + " is not available after the restore: " + ex.getMessage();
+                    log.log(1, why);
+                    return new ActionSpec.Custom(a.get(0), a.get(1), new org.jham.spi.PluginAction() {
+                        public String describe() {
+                            return a.get(1) + " (plugin not loaded)";
+                        }
+
+                        public void run(ActionEvent event) {
+                            throw new IllegalStateException(why);
+                        }
+                    });
+                }
+            default:
+                throw new IllegalArgumentException("unknown action kind '" + s.kind() + "' in the saved state");
+        }
+    }
+
+    private Image.Ham hamImage() {
+        return new Image.Ham(log.verbosity(), hamFailures, guardianFailures);
+    }
+
+    /** The verbosity changed (ham_verbose): it is part of the saved state. */
+    public void hamChanged() {
+        synchronized (lock) {
+            stateLog.ham(hamImage());
+        }
+    }
+
+    /**
+     * Rebuilds the tree from saved images (before the HAM serves): MBeans appear as for new
+     * entities, and every entity that was alive is watched again by its pid and process start
+     * time. A process that died meanwhile (or whose pid was reused) is found dead by the first
+     * liveness sweep and goes through the usual death handling: conditions, restart, removal.
+     * Self-attached entities wait for their clients to attach themselves again; their missed
+     * heartbeats are not counted for {@link #REATTACH_GRACE_NANOS}.
+     */
+    public void restore(Image.Ham ham, List<Image.Entity> images) {
+        synchronized (lock) {
+            hamFailures = ham.hamFailures();
+            guardianFailures = ham.guardianFailures();
+            log.setVerbosity(ham.verbosity());
+            for (Image.Entity im : images) {
+                boolean isGlobal = im.type() == EntityType.GLOBAL;
+                EntityNode e = isGlobal ? global : new EntityNode(im.name(), im.type(), im.flags(), im.created());
+                if (!isGlobal) {
+                    entities.put(e.name, e);
+                    listener.entityAdded(e.name);
+                }
+                e.created = im.created();
+                e.flags = im.flags();
+                e.enabled = im.enabled();
+                e.alive = im.alive();
+                e.pid = im.pid();
+                e.startTime = im.startTime();
+                e.startLine = im.startLine();
+                e.lastDeath = im.lastDeath();
+                e.restarted = im.restarted();
+                e.numRestarts = im.numRestarts();
+                e.lastExit = im.lastExit();
+                e.recentRestarts.addAll(im.recentRestarts());
+                e.state = im.state();
+                e.hpNanos = im.hpNanos();
+                e.hpdl = im.hpdl();
+                e.hpdh = im.hpdh();
+                e.restoredHeartbeatState = im.heartbeatState();
+                e.restoredMisses = im.misses();
+                for (Image.Condition ci : im.conditions()) {
+                    ConditionNode c = new ConditionNode(e, ci.name(), ci.type(), ci.flags());
+                    c.enabled = ci.enabled();
+                    c.triggers = ci.triggers();
+                    c.fromState = ci.fromState();
+                    c.toState = ci.toState();
+                    c.raise = new Subscriptions.RaiseFilter(ci.rtype(), ci.rclass(), ci.rseverity());
+                    e.conditions.put(c.name, c);
+                    listener.conditionAdded(e.name, c.name);
+                    for (Image.Action ai : ci.actions()) {
+                        ActionNode a = new ActionNode(c, ai.name(), spec(ai.spec()), ai.flags());
+                        a.enabled = ai.enabled();
+                        a.runs = ai.runs();
+                        a.failures = ai.failures();
+                        for (Image.Fail fi : ai.fails()) {
+                            FailNode f = new FailNode(fi.name(), spec(fi.spec()));
+                            f.runs = fi.runs();
+                            f.failures = fi.failures();
+                            a.fails.put(f.name, f);
+                        }
+                        c.actions.put(a.name, a);
+                        listener.actionAdded(e.name, c.name, a.name);
+                    }
+                }
+                if (!isGlobal && e.alive && e.pid > 0) {
+                    adopt(e);
+                }
+            }
+            log.log(1, "state restored: " + entities.size() + " entities; HAM failures " + hamFailures
+                    + ", Guardian failures " + guardianFailures);
+        }
+    }
+
+    /** Watches a restored entity's process again (under lock). */
+    private void adopt(EntityNode e) {
+        e.generation++;
+        long gen = e.generation;
+        String name = e.name;
+        e.watch = watcher.watchPid(e.pid, e.startTime, st -> onDeath(name, gen, st));
+        if (e.type == EntityType.SELFATTACHED) {
+            e.awaitingReattach = true;
+            if (e.hpNanos > 0) {
+                heartbeats.restore(name, gen, e.hpNanos, e.hpdl, e.hpdh, e.restoredHeartbeatState, e.restoredMisses,
+                        REATTACH_GRACE_NANOS);
+            }
+        }
+        log.log(1, "adopted: entity '" + name + "' pid " + e.pid
+                + (ProcStat.isSameLiveProcess(e.pid, e.startTime) ? "" : " (gone: its death is handled now)"));
+    }
+
+    /** This HAM took over from one that died (the Guardian became the HAM): counted in Ham Failures. */
+    public void tookOver() {
+        synchronized (lock) {
+            hamFailures++;
+            stateLog.ham(hamImage());
+            log.log(1, "took over as the HAM (HAM failures " + hamFailures + ")");
+        }
+    }
+
+    /** The Guardian died and a new one was started: counted in Guardian Failures. */
+    public void guardianFailed(long newPid) {
+        synchronized (lock) {
+            guardianFailures++;
+            guardianPid = newPid;
+            stateLog.ham(hamImage());
+            log.log(1, "the Guardian died; new Guardian pid " + newPid + " (Guardian failures " + guardianFailures + ")");
+        }
     }
 
     // ---------------------------------------------------------------- HAM-level state

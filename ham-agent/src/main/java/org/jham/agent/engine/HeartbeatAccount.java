@@ -113,6 +113,23 @@ public final class HeartbeatAccount {
         }
     }
 
+    /**
+     * Continues a saved episode (after a takeover): the state and count of misses it had, so a
+     * mark already reached does not fire again. An unknown state name counts as OK.
+     */
+    public synchronized void resume(String savedState, int savedMisses) {
+        State st = State.OK;
+        for (State x : State.values()) {
+            if (x.name().equals(savedState)) {
+                st = x;
+            }
+        }
+        state = st;
+        misses = Math.max(0, savedMisses);
+        lowFired = st != State.OK;
+        highFired = st == State.MISSEDHIGH;
+    }
+
     /** The consecutive misses at which {@code type} (LOW or HIGH) fires: the entity's hpdl or hpdh. */
     public int mark(ConditionType type) {
         return type == ConditionType.CONDHBEATMISSEDLOW ? low : high;

@@ -69,6 +69,23 @@ final class HeartbeatMonitor implements AutoCloseable {
         w.task = timer.scheduleAtFixedRate(() -> judge(ename, w), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Watches a restored entity: its saved episode (state, misses) goes on, and boundaries start
+     * only after {@code graceNanos}, the time its client needs to reconnect and beat again.
+     */
+    void restore(String ename, long generation, long periodNanos, int low, int high, String state, int misses,
+                 long graceNanos) {
+        HeartbeatAccount account = HeartbeatAccount.fromAttach(nanos.getAsLong() + graceNanos, periodNanos, low, high);
+        account.resume(state, misses);
+        Watch w = new Watch(generation, account);
+        Watch old = watches.put(ename, w);
+        if (old != null) {
+            cancel(old);
+        }
+        w.task = timer.scheduleAtFixedRate(() -> judge(ename, w), graceNanos + periodNanos, periodNanos,
+                TimeUnit.NANOSECONDS);
+    }
+
     void unwatch(String ename) {
         Watch w = watches.remove(ename);
         if (w != null) {

@@ -234,16 +234,22 @@ public final class HamBean extends NotificationBroadcasterSupport implements Ham
                 throw new HamException(Errno.EINVAL, "verbosity value must be >= 0, was " + value);
             }
             ActivityLog log = engine.activityLog();
+            int v;
             switch (code) {
                 case HamConstants.VERBOSE_SET_INCR:
-                    return log.increase(value);
+                    v = log.increase(value);
+                    break;
                 case HamConstants.VERBOSE_SET_DECR:
-                    return log.decrease(value);
+                    v = log.decrease(value);
+                    break;
                 case HamConstants.VERBOSE_SET:
-                    return log.setVerbosity(value);
+                    v = log.setVerbosity(value);
+                    break;
                 default:
                     return log.verbosity();
             }
+            engine.hamChanged();
+            return v;
         });
     }
 

@@ -45,7 +45,12 @@ public final class MBeanRegistry implements EngineListener, ChannelRegistry.List
         this.server = server;
     }
 
-    /** Binds the engine (created after this registry, which it reports to) and the channels. */
+    /** The engine (created after this registry, which it reports to): its tree's MBeans can now appear. */
+    public void setEngine(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Binds the engine, the Ham MBean and the channels: the HAM is whole. */
     public void bind(Engine engine, HamBean hamBean, ChannelRegistry channels) {
         this.engine = engine;
         this.channels = channels;

@@ -49,7 +49,7 @@ public final class HamAgent {
         try {
             HamOptions options = HamOptions.parseAgentOptions(args);
             installed = HamServer.start(options, ManagementFactory.getPlatformMBeanServer(),
-                    HamServer.GuardianLink.NONE, HamAgent::uninstalled);
+                    HamServer.guardianFor(options), HamAgent::uninstalled);
             System.err.println("jham agent: HAM listening on " + installed.address());
             return installed;
         } catch (HamException | IllegalStateException e) {

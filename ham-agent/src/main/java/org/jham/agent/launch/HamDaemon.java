@@ -26,7 +26,7 @@ public final class HamDaemon implements Daemon {
 
     @Override
     public void start() {
-        server = HamServer.start(options, ManagementFactory.getPlatformMBeanServer(), HamServer.GuardianLink.NONE,
+        server = HamServer.start(options, ManagementFactory.getPlatformMBeanServer(), HamServer.guardianFor(options),
                 () -> System.exit(0));
     }
 

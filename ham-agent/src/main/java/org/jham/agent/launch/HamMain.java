@@ -29,7 +29,7 @@ public final class HamMain {
         }
         HamServer server;
         try {
-            server = HamServer.start(options, ManagementFactory.getPlatformMBeanServer(), HamServer.GuardianLink.NONE,
+            server = HamServer.start(options, ManagementFactory.getPlatformMBeanServer(), HamServer.guardianFor(options),
                     () -> System.exit(0));
         } catch (HamException e) {
             System.err.println("ham: " + e.getMessage());

@@ -53,8 +53,12 @@ public final class HamOptions {
     private final int restartMax;
     private final int restartWindowSeconds;
     private final List<Path> pluginPath;
+    private final boolean fsync;
+    private final boolean guardian;
 
     private HamOptions(Builder b) {
+        this.fsync = b.fsync;
+        this.guardian = b.guardian;
         this.help = b.help;
         this.logDisabled = b.logDisabled;
         this.stateDir = b.stateDir;
@@ -180,6 +184,14 @@ public final class HamOptions {
             case "--foreground":
                 noValue(name, attached);
                 b.foreground = true;
+                return i;
+            case "--fsync":
+                noValue(name, attached);
+                b.fsync = true;
+                return i;
+            case "--no-guardian":
+                noValue(name, attached);
+                b.guardian = false;
                 return i;
             default:
                 break;
@@ -307,10 +319,16 @@ public final class HamOptions {
                 case "pluginpath":
                     b.pluginPath = pluginPathValue(what, value);
                     break;
+                case "fsync":
+                    b.fsync = booleanValue(what, value);
+                    break;
+                case "guardian":
+                    b.guardian = booleanValue(what, value);
+                    break;
                 default:
                     throw new HamException(Errno.EINVAL, "unknown agent option '" + key + "' (known: port, bind, "
                             + "statedir, verbosity, log, timestamps, fresh, disabled, pollms, restartintensity, "
-                            + "pluginpath)");
+                            + "pluginpath, fsync, guardian)");
             }
         }
         return new HamOptions(b);
@@ -322,6 +340,7 @@ public final class HamOptions {
                 "usage: ham [-?|-h] [-d] [-f [FILE]] [-t none|relative|absolute|shortabs] [-v...] [-Vn]",
                 "           [--port N] [--bind ADDR] [--state-dir DIR] [--fresh] [--foreground]",
                 "           [--poll-ms N] [--restart-intensity MAX/SECONDS] [--plugin-path PATH]",
+                "           [--fsync] [--no-guardian]",
                 "  -?, -h                 show this help",
                 "  -d                     disable the activity log",
                 "  -f [FILE]              log to FILE instead of stderr (no FILE: <state-dir>/ham.log)",
@@ -340,7 +359,10 @@ public final class HamOptions {
                 "                         at most MAX restarts of one entity within SECONDS (default "
                         + DEFAULT_RESTART_MAX + "/" + DEFAULT_RESTART_WINDOW_SECONDS + "; 0 = no limit)",
                 "  --plugin-path PATH     plugin jars and directories of jars, separated by ':'",
-                "                         (default <state-dir>/" + DEFAULT_PLUGIN_DIR_NAME + "; empty: no plugins)");
+                "                         (default <state-dir>/" + DEFAULT_PLUGIN_DIR_NAME + "; empty: no plugins)",
+                "  --fsync                force each state change to disk before the call returns (survives",
+                "                         power loss; without it the state survives the death of the HAM)",
+                "  --no-guardian          run no Guardian (nothing takes over if this HAM dies)");
     }
 
     /** {@code -?}/{@code -h}/{@code --help}: show usage and do nothing else. */
@@ -416,6 +438,46 @@ public final class HamOptions {
         return pluginPath;
     }
 
+    /** {@code --fsync}: every journal record is forced to disk before the call that made it returns. */
+    public boolean fsync() {
+        return fsync;
+    }
+
+    /** False with {@code --no-guardian}: no Guardian process is started. */
+    public boolean guardian() {
+        return guardian;
+    }
+
+    /**
+     * These options as {@code bin/ham} arguments, with the port the HAM actually listens on: what
+     * the Guardian needs to become the same HAM. Without {@code --fresh} (a takeover continues
+     * the state) and {@code --foreground}.
+     */
+    public List<String> toArgs(int actualPort) {
+        List<String> a = new ArrayList<>();
+        if (logDisabled) {
+            a.add("-d");
+        }
+        if (logFile != null) {
+            a.add("-f");
+            a.add(logFile.toString());
+        }
+        a.add("-t");
+        a.add(timestamps.optionName());
+        a.add("-V");
+        a.add(Integer.toString(verbosity));
+        a.add("--port=" + actualPort);
+        a.add("--bind=" + bind);
+        a.add("--state-dir=" + stateDir);
+        a.add("--poll-ms=" + pollMillis);
+        a.add("--restart-intensity=" + restartMax + "/" + restartWindowSeconds);
+        a.add("--plugin-path=" + pluginPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        if (fsync) {
+            a.add("--fsync");
+        }
+        return a;
+    }
+
     /** The activity log's configuration from these options. */
     public ActivityLogConfig activityLogConfig() {
         return new ActivityLogConfig(logDisabled, verbosity, timestamps, logFile);
@@ -434,13 +496,14 @@ public final class HamOptions {
                 && timestamps == x.timestamps && verbosity == x.verbosity && port == x.port && bind.equals(x.bind)
                 && stateDir.equals(x.stateDir) && fresh == x.fresh && foreground == x.foreground
                 && pollMillis == x.pollMillis && restartMax == x.restartMax
-                && restartWindowSeconds == x.restartWindowSeconds && pluginPath.equals(x.pluginPath);
+                && restartWindowSeconds == x.restartWindowSeconds && pluginPath.equals(x.pluginPath)
+                && fsync == x.fsync && guardian == x.guardian;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(help, logDisabled, logFile, timestamps, verbosity, port, bind, stateDir, fresh,
-                foreground, pollMillis, restartMax, restartWindowSeconds, pluginPath);
+                foreground, pollMillis, restartMax, restartWindowSeconds, pluginPath, fsync, guardian);
     }
 
     @Override
@@ -450,7 +513,8 @@ public final class HamOptions {
                 + ", bind=" + bind + ", stateDir=" + stateDir + ", fresh=" + fresh + ", foreground=" + foreground
                 + ", pollMillis=" + pollMillis + ", restartIntensity=" + restartMax + "/" + restartWindowSeconds
                 + ", pluginPath="
-                + pluginPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)) + "]";
+                + pluginPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator))
+                + ", fsync=" + fsync + ", guardian=" + guardian + "]";
     }
 
     /** {@code $XDG_STATE_HOME/jham}, else {@code ~/.local/state/jham}. */
@@ -571,6 +635,8 @@ public final class HamOptions {
         int restartWindowSeconds = DEFAULT_RESTART_WINDOW_SECONDS;
         /** Null until {@code --plugin-path}: the default follows the final state directory. */
         List<Path> pluginPath;
+        boolean fsync;
+        boolean guardian = true;
 
         Builder(Path stateDir) {
             this.stateDir = stateDir;

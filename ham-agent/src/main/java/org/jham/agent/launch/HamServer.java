@@ -28,6 +28,7 @@ import org.jham.agent.plugin.EngineContext;
 import org.jham.agent.plugin.PluginHost;
 import org.jham.agent.process.ProcessLauncher;
 import org.jham.agent.process.ProcessWatcher;
+import org.jham.agent.state.StateStore;
 
 /**
  * One running HAM, however it was launched ({@code bin/ham}, jsvc, -javaagent): activity log,
@@ -38,7 +39,7 @@ import org.jham.agent.process.ProcessWatcher;
 public final class HamServer {
     /**
      * The Guardian hook: the HAM starts its Guardian after it is up and stops it first when asked
-     * to stop. The Guardian itself is built by its own issue; until then {@link #NONE} runs none.
+     * to stop ({@link org.jham.agent.guardian.GuardianProcess}); {@link #NONE} runs none.
      */
     public interface GuardianLink {
         /** @return the Guardian's pid, or 0 when none was started */
@@ -68,30 +69,55 @@ public final class HamServer {
     private final GuardianLink guardian;
     private final FileChannel lockChannel;
     private final FileLock stateLock;
+    private final StateStore state;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
-    private HamServer(HamOptions options, MBeanServer mbeanServer, GuardianLink guardian, Runnable afterStop) {
+    /** The state directory's lock, held by the HAM process for its whole life. */
+    public record StateLock(FileChannel channel, FileLock lock) {
+        /** The lock file of a state directory. */
+        public static Path file(Path stateDir) {
+            return stateDir.resolve("ham.lock");
+        }
+
+        /** Takes the lock now, or EBUSY when another process holds it. */
+        static StateLock tryTake(Path stateDir) {
+            try {
+                Files.createDirectories(stateDir);
+                FileChannel ch = FileChannel.open(file(stateDir), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock l;
+                try {
+                    l = ch.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    l = null;
+                }
+                if (l == null) {
+                    ch.close();
+                    throw new HamException(Errno.EBUSY, "another HAM is using the state directory " + stateDir);
+                }
+                return new StateLock(ch, l);
+            } catch (IOException e) {
+                throw new HamException(Errno.EIO, "cannot use state directory " + stateDir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private HamServer(HamOptions options, MBeanServer mbeanServer, GuardianLink guardian, Runnable afterStop,
+                      StateLock held) {
         this.options = options;
         this.guardian = guardian;
         Path stateDir = options.stateDir();
+        StateLock sl = held != null ? held : StateLock.tryTake(stateDir);
+        this.lockChannel = sl.channel();
+        this.stateLock = sl.lock();
+        StateStore st;
         try {
-            Files.createDirectories(stateDir);
-            lockChannel = FileChannel.open(stateDir.resolve("ham.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock l;
-            try {
-                l = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
-            }
-            if (l == null) {
-                lockChannel.close();
-                throw new HamException(Errno.EBUSY, "another HAM is using the state directory " + stateDir);
-            }
-            stateLock = l;
-        } catch (IOException e) {
-            throw new HamException(Errno.EIO, "cannot use state directory " + stateDir + ": " + e.getMessage(), e);
+            st = StateStore.open(stateDir, options.fsync(), options.fresh() && held == null);
+        } catch (IOException | RuntimeException e) {
+            releaseLock();
+            throw new HamException(Errno.EIO, "cannot open the saved state in " + stateDir + ": " + e.getMessage(), e);
         }
+        this.state = st;
         this.log = new ActivityLog(options.activityLogConfig(), Clock.systemDefaultZone());
         this.watcher = new ProcessWatcher(options.pollMillis(),
                 t -> log.log(1, "internal error while handling a process death: " + t));
@@ -108,7 +134,16 @@ public final class HamServer {
                 new NamespaceProbe(mbeanServer), launcher.signals()::send, registry::signalled,
                 (type, args) -> plugins.actionPlugin(type).create(args));
         this.engine = new Engine(cfg, log, launcher, watcher, Clock.systemDefaultZone(), registry, deliveries);
+        registry.setEngine(engine);
 
+        // The whole saved tree is back (and its MBeans registered) before anyone can connect.
+        try {
+            plugins.start();
+            restore(held != null);
+        } catch (RuntimeException e) {
+            closeAll();
+            throw e;
+        }
         JmxmpServer cs;
         try {
             cs = JmxmpServer.start(mbeanServer, options.bind(), options.port());
@@ -118,12 +153,6 @@ public final class HamServer {
         }
         this.connector = cs;
         cs.onConnectionEnd(engine::connectionClosed);
-        try {
-            plugins.start();
-        } catch (RuntimeException e) {
-            closeAll();
-            throw e;
-        }
         registry.bind(engine, new HamBean(engine, connector.address(), abrupt -> stopAsync(abrupt, afterStop), channels,
                 deliveries), channels);
         writeFile(stateDir.resolve("ham.pid"), Long.toString(ProcessHandle.current().pid()));
@@ -131,6 +160,28 @@ public final class HamServer {
         log.log(1, "HAM started: pid " + ProcessHandle.current().pid() + " on " + connector.address()
                 + ", state directory " + stateDir + ", spawning with " + launcher.describe());
         engine.guardianStarted(guardian.start(this));
+    }
+
+    /** Restores the saved state into the engine, then journals every change from here on. */
+    private void restore(boolean takeover) {
+        StateStore.Loaded saved = state.loaded();
+        saved.damage().ifPresent(d -> log.log(1, "SAVED STATE DAMAGED: " + d
+                + " -- restored what came before it; the damaged bytes are kept beside the journal"));
+        if (!saved.isEmpty()) {
+            engine.restore(saved.ham().orElse(new org.jham.agent.engine.Image.Ham(options.verbosity(), 0, 0)),
+                    saved.entities());
+        }
+        engine.setStateLog(state);
+        if (takeover) {
+            engine.tookOver();
+        } else {
+            engine.hamChanged();
+        }
+    }
+
+    /** The Guardian the options ask for: a {@link org.jham.agent.guardian.GuardianProcess}, or none with --no-guardian. */
+    public static GuardianLink guardianFor(HamOptions options) {
+        return options.guardian() ? new org.jham.agent.guardian.GuardianProcess() : GuardianLink.NONE;
     }
 
     /**
@@ -141,7 +192,22 @@ public final class HamServer {
      */
     public static HamServer start(HamOptions options, MBeanServer mbeanServer, GuardianLink guardian, Runnable afterStop) {
         ProcessLauncher.preferFastLaunch();
-        return new HamServer(options, mbeanServer, guardian, afterStop);
+        return new HamServer(options, mbeanServer, guardian, afterStop, null);
+    }
+
+    /**
+     * The Guardian becomes the HAM: the HAM that held {@code lock} is dead, its state is restored
+     * and continued, and the takeover is counted in Ham Failures.
+     */
+    public static HamServer takeOver(HamOptions options, MBeanServer mbeanServer, GuardianLink guardian,
+                                     Runnable afterStop, StateLock lock) {
+        ProcessLauncher.preferFastLaunch();
+        return new HamServer(options, mbeanServer, guardian, afterStop, lock);
+    }
+
+    /** The saved state (for tests and benchmarks that look at the journal). */
+    public StateStore state() {
+        return state;
     }
 
     public String address() {
@@ -193,7 +259,7 @@ public final class HamServer {
     /** Closes every part even when one fails; throws the first failure after all were tried. */
     private void closeAll() {
         RuntimeException first = null;
-        for (AutoCloseable c : new AutoCloseable[] {plugins, registry, connector, launcher, watcher, log}) {
+        for (AutoCloseable c : new AutoCloseable[] {plugins, registry, connector, launcher, watcher, state, log}) {
             if (c == null) {
                 continue;
             }
@@ -205,16 +271,22 @@ public final class HamServer {
                 }
             }
         }
-        try {
-            stateLock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            if (first == null) {
-                first = new IllegalStateException("releasing the state directory lock: " + e, e);
-            }
+        IllegalStateException unlock = releaseLock();
+        if (first == null) {
+            first = unlock;
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    private IllegalStateException releaseLock() {
+        try {
+            stateLock.release();
+            lockChannel.close();
+            return null;
+        } catch (IOException e) {
+            return new IllegalStateException("releasing the state directory lock: " + e, e);
         }
     }
 

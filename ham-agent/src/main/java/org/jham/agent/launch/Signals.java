@@ -7,13 +7,13 @@ import sun.misc.SignalHandler;
  * Signal disposition of a HAM process. The guide's HAM and Guardian "ignore all signals that
  * they can", so that only ham_stop stops them; in the foreground INT and TERM stop gracefully.
  */
-final class Signals {
+public final class Signals {
     private Signals() {
     }
 
     private static final String[] IGNORED = {"HUP", "QUIT", "USR1", "USR2", "PIPE"};
 
-    static void install(boolean foreground, Runnable gracefulStop) {
+    public static void install(boolean foreground, Runnable gracefulStop) {
         for (String s : IGNORED) {
             ignore(s);
         }

@@ -210,13 +210,27 @@ public final class MonitoredJvm {
     }
 
     private void check() {
-        if (entity != null && connection.isBroken()) {
+        if (entity != null && connection.isBroken() && !reconnected()) {
             lost();
         }
         healthy = detectors.check(this::raise);
     }
 
-    /** The connection failed: the HAM already judged this entity dead; attach anew. */
+    /**
+     * The connection failed: a call lets the library reconnect within its window (a Guardian
+     * taking over, a HAM started again) and attach this entity again over the new connection.
+     */
+    private boolean reconnected() {
+        try {
+            connection.ham().getHamPid();
+            status("attached as '" + options.entity() + "' (reconnected to the HAM at " + nodeKey + ")");
+            return true;
+        } catch (HamException e) {
+            return false;
+        }
+    }
+
+    /** The connection failed for good: the HAM judged this entity dead; attach anew. */
     private void lost() {
         EntityHandle old = entity;
         entity = null;

@@ -36,7 +36,7 @@ class HamDaemonIT {
     void lifecycleServesJmxmpAndStops() throws Exception {
         Path state = Files.createTempDirectory("jham-daemon");
         HamDaemon d = new HamDaemon();
-        d.init(context("--port", "0", "--state-dir", state.toString(), "-d"));
+        d.init(context("--port", "0", "--no-guardian", "--state-dir", state.toString(), "-d"));
         d.start();
         try {
             String address = Files.readString(state.resolve("ham.address")).trim();

@@ -32,7 +32,7 @@ class HamProcessIT {
     void startHam() throws Exception {
         state = Files.createTempDirectory("jham-proc");
         ham = new Child.Live(List.of(Child.JAVA, "-cp", Child.MODULE.resolve("target/ham-agent.jar").toString(),
-                "org.jham.agent.launch.HamMain", "--foreground", "--port", "0", "--state-dir", state.toString(),
+                "org.jham.agent.launch.HamMain", "--foreground", "--no-guardian", "--port", "0", "--state-dir", state.toString(),
                 "--fresh", "-V2", "-f", state.resolve("activity.log").toString()));
         pids.add(ham.process.pid());
         node = ham.await("jHAM listening on service:jmx:jmxmp://(127\\.0\\.0\\.1:\\d+)");
@@ -149,7 +149,7 @@ class HamProcessIT {
         Path agentState = Files.createTempDirectory("jham-agent");
         String jar = Child.MODULE.resolve("target/ham-agent.jar").toString();
         try (Child.Live host = new Child.Live(List.of(Child.JAVA,
-                "-javaagent:" + jar + "=port=0,statedir=" + agentState + ",verbosity=2",
+                "-javaagent:" + jar + "=port=0,guardian=false,statedir=" + agentState + ",verbosity=2",
                 "-cp", Child.MODULE.resolve("target/test-classes").toString(), "org.jham.agent.testing.SleepForever"))) {
             pids.add(host.process.pid());
             String agentNode = host.await("jham agent: HAM listening on service:jmx:jmxmp://(127\\.0\\.0\\.1:\\d+)");
@@ -172,7 +172,7 @@ class HamProcessIT {
             com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(
                     Long.toString(host.process.pid()));
             try {
-                vm.loadAgent(jar, "port=0,statedir=" + agentState);
+                vm.loadAgent(jar, "port=0,guardian=false,statedir=" + agentState);
             } finally {
                 vm.detach();
             }

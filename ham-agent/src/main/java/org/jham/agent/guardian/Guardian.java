@@ -1,0 +1,121 @@
+package org.jham.agent.guardian;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jham.HamException;
+import org.jham.agent.launch.HamOptions;
+import org.jham.agent.launch.HamServer;
+import org.jham.agent.launch.Signals;
+import org.jham.agent.process.ProcStat;
+
+/**
+ * The Guardian's main: {@code Guardian --ham-pid=PID <ham options>}. Watches the HAM, and when it
+ * dies becomes the HAM on the same address and state. See the package documentation.
+ *
+ * <p>Death is judged by the state directory's lock, not by a missed JMX reply: a HAM that is slow
+ * to answer (a long GC pause) still owns its state, and taking over from it would make two HAMs.
+ * The JMX watch only reports a HAM that stops answering.
+ */
+public final class Guardian {
+    private Guardian() {
+    }
+
+    /** Held so the level sticks: OpenDMK logs every dropped connection with a stack trace. */
+    private static final java.util.logging.Logger JMX_REMOTE_LOG = java.util.logging.Logger.getLogger("javax.management.remote");
+
+    public static void main(String[] args) {
+        JMX_REMOTE_LOG.setLevel(java.util.logging.Level.OFF);
+        long hamPid = 0;
+        List<String> rest = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--ham-pid=")) {
+                hamPid = Long.parseLong(a.substring("--ham-pid=".length()));
+            } else {
+                rest.add(a);
+            }
+        }
+        HamOptions options;
+        try {
+            options = HamOptions.parse(rest.toArray(new String[0]));
+        } catch (HamException e) {
+            say("bad options " + Arrays.toString(args) + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        long me = ProcessHandle.current().pid();
+        say("Guardian pid " + me + " watching HAM pid " + hamPid + " (state " + options.stateDir() + ", port "
+                + options.port() + ")");
+        warmUp();
+        HamWatch watch = new HamWatch(options.bind() + ":" + options.port(), hamPid, Guardian::say);
+        watch.start();
+        HamServer.StateLock lock;
+        try {
+            lock = awaitHamDeath(options);
+        } catch (IOException e) {
+            say("cannot watch the state directory lock: " + e + "; the Guardian exits");
+            System.exit(1);
+            return;
+        }
+        watch.stop();
+        say("HAM pid " + hamPid + (ProcStat.liveStartTime(hamPid).isPresent() ? " released its state" : " died")
+                + ": taking over");
+        HamServer server;
+        try {
+            server = HamServer.takeOver(options, ManagementFactory.getPlatformMBeanServer(),
+                    HamServer.guardianFor(options), () -> System.exit(0),
+                    lock);
+        } catch (RuntimeException e) {
+            say("takeover failed: " + e);
+            System.exit(1);
+            return;
+        }
+        Signals.install(false, () -> server.stop(false));
+        say("jHAM listening on " + server.address() + " pid=" + me + " (took over from pid " + hamPid + ")");
+        try {
+            server.awaitStopped();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Blocks until the HAM's lock on the state directory is released: the kernel releases it the
+     * moment the HAM process ends (kill -9 included), so this waits without polling.
+     */
+    static HamServer.StateLock awaitHamDeath(HamOptions options) throws IOException {
+        FileChannel ch = FileChannel.open(HamServer.StateLock.file(options.stateDir()), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock l = ch.lock();
+        return new HamServer.StateLock(ch, l);
+    }
+
+    /** Loads what a takeover runs, so it does not wait for class loading. */
+    private static void warmUp() {
+        String[] names = {"org.jham.agent.engine.Engine", "org.jham.agent.state.StateStore",
+            "org.jham.agent.state.Journal", "org.jham.agent.state.ImageCodec", "org.jham.agent.jmx.MBeanRegistry",
+            "org.jham.agent.jmx.EntityBean", "org.jham.agent.jmx.ConditionBean", "org.jham.agent.jmx.ActionBean",
+            "org.jham.agent.jmx.HamBean", "org.jham.agent.jmx.JmxmpServer", "org.jham.agent.log.ActivityLog",
+            "org.jham.agent.process.NativeSpawner", "org.jham.agent.plugin.PluginHost",
+            "javax.management.remote.jmxmp.JMXMPConnectorServer"};
+        for (String n : names) {
+            try {
+                Class.forName(n, true, Guardian.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // only slower
+            }
+        }
+        ManagementFactory.getPlatformMBeanServer();
+    }
+
+    static void say(String line) {
+        System.out.println(LocalTime.now() + " guardian: " + line);
+        System.out.flush();
+    }
+}
