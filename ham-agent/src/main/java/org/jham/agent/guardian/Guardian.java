@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jham.HamException;
 import org.jham.agent.launch.HamOptions;
 import org.jham.agent.launch.HamServer;
@@ -64,6 +68,7 @@ public final class Guardian {
             return;
         }
         watch.stop();
+        awaitJournalReleased(options);
         say("HAM pid " + hamPid + (ProcStat.liveStartTime(hamPid).isPresent() ? " released its state" : " died")
                 + ": taking over");
         HamServer server;
@@ -95,6 +100,39 @@ public final class Guardian {
         FileLock l = ch.lock();
         return new HamServer.StateLock(ch, l);
     }
+
+    /**
+     * Waits (at most {@link #JOURNAL_RELEASE_MS}) until the dead HAM's journal lock is free too:
+     * the kernel drops a dying process's locks one file at a time, so the journal's may still be
+     * held a moment after the state directory's, and the takeover would fail on it (seen under
+     * load). No other process can take it meanwhile: every HAM holds the state lock first.
+     */
+    static void awaitJournalReleased(HamOptions options) {
+        Path f = options.stateDir().resolve("journal").resolve("journal.lock");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOURNAL_RELEASE_MS);
+        while (Files.exists(f)) {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                FileLock l = ch.tryLock();
+                if (l != null) {
+                    l.release();
+                    return;
+                }
+            } catch (IOException | OverlappingFileLockException e) {
+                return; // the takeover reports whatever is wrong with the journal
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    static final long JOURNAL_RELEASE_MS = 10_000;
 
     /** Loads what a takeover runs, so it does not wait for class loading. */
     private static void warmUp() {
