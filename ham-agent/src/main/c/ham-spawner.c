@@ -18,6 +18,9 @@
  * the moment waitpid returns, before the HAM hears of it: the HAM arms a child only when its
  * restart action heads its death list, so nothing would have run before it. A failed armed
  * spawn is reported as a plain X, and the HAM then runs its lists as usual.
+ *   request:  C <pid>   the HAM saved restarted child <pid> in its state: it may outlive the HAM
+ * A restarted child not confirmed yet is killed when the HAM goes away: the HAM that takes over
+ * does not know it and restarts the entity by the saved state, so it would run twice.
  *   request:  K <id> <pid> <signum> <value>   queue signal <signum> with int <value> to <pid> (sigqueue)
  *   reply:    K <id> <errno>                  0 when sent, else sigqueue's errno (ESRCH, EPERM, EINVAL,
  *                                             EAGAIN); EINVAL also for a malformed request or a pid < 1
@@ -62,6 +65,19 @@ struct armed {
 };
 static struct armed armed[MAXARMED];
 static int narmed;
+
+/* Children restarted here that the HAM has not confirmed (C) yet. */
+static pid_t unconfirmed[MAXARMED];
+static int nunconfirmed;
+
+static void confirmed(pid_t pid)
+{
+    for (int i = 0; i < nunconfirmed; i++)
+        if (unconfirmed[i] == pid) {
+            unconfirmed[i] = unconfirmed[--nunconfirmed];
+            return;
+        }
+}
 
 static void reply(const char *text, size_t len)
 {
@@ -210,6 +226,10 @@ static void spawn_line(char *line, size_t len)
         signal_line(fields, nf);
         return;
     }
+    if (strcmp(fields[0], "C") == 0 && nf >= 2) {
+        confirmed((pid_t)atoi(fields[1]));
+        return;
+    }
     if (strcmp(fields[0], "U") == 0 && nf >= 2) {
         int i = find_armed((pid_t)atoi(fields[1]));
         if (i >= 0)
@@ -253,10 +273,13 @@ static void reap(void)
         int n;
         int i = find_armed(pid);
         pid_t next;
+        confirmed(pid); /* ended: its pid may be reused, never kill it */
         if (i >= 0 && ham_alive() && (armed[i].mode == 'D' || (WIFSIGNALED(status) && core_signal(WTERMSIG(status))))
                 && start(armed[i].out, armed[i].argv, &next) == 0) {
             n = snprintf(buf, sizeof buf, "R%c%d%c%d%c%s%c%d\n", SEP, (int)pid, SEP, status, SEP, armed[i].token,
                          SEP, (int)next);
+            if (nunconfirmed < MAXARMED)
+                unconfirmed[nunconfirmed++] = next;
         } else {
             n = snprintf(buf, sizeof buf, "X%c%d%c%d\n", SEP, (int)pid, SEP, status);
         }
@@ -295,6 +318,8 @@ int main(void)
                 if (n < 0 && errno == EINTR)
                     continue;
                 narmed = 0; /* the HAM is gone: nobody to tell of a restart, so none happens */
+                for (int i = 0; i < nunconfirmed; i++)
+                    kill(unconfirmed[i], SIGKILL); /* the next HAM restarts it by the saved state */
                 reap();
                 return 0; /* stdin closed: the HAM is gone */
             }

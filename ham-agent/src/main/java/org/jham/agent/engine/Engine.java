@@ -948,6 +948,7 @@ public final class Engine {
                     || stopping) {
                 log.log(1, "the spawner restarted '" + ename + "' after it was disarmed: pid "
                         + exit.replacement().pid() + " runs unmonitored");
+                exit.replacement().restartSaved();
                 return;
             }
             firings = new ArrayList<>();
@@ -960,6 +961,7 @@ public final class Engine {
             restart.runs++;
             firings.addAll(installRestart(e, exit.replacement(), ((ActionSpec.Restart) restart.spec).line()));
             persist(e);
+            exit.replacement().restartSaved();
         }
         dispatch(firings);
     }

@@ -37,4 +37,12 @@ public interface Child {
     /** Cancels an armed restart; one already under way is still reported. */
     default void disarmRestart() {
     }
+
+    /**
+     * Called on the replacement of an armed restart once the HAM saved its state after it (or
+     * let it go): until then the spawner kills it if the HAM dies, as the HAM taking over, which
+     * knows only the saved state, would start another instance.
+     */
+    default void restartSaved() {
+    }
 }

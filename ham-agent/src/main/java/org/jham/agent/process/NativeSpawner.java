@@ -228,6 +228,11 @@ final class NativeSpawner implements Spawner {
         public void disarmRestart() {
             send("U" + SEP + pid + "\n");
         }
+
+        @Override
+        public void restartSaved() {
+            send("C" + SEP + pid + "\n");
+        }
     }
 
     /** A request line: its head fields, then argv; null when an argument cannot travel (newline, 0x1f). */
