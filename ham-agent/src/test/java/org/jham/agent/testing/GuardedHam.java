@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * A HAM with its Guardian as users start it: {@code bin/ham} on a state directory of its own and
  * a free port, driven by {@code bin/hamctrl}. Tracks every HAM, Guardian and monitored pid it
- * sees; {@link #close()} kills Guardians before HAMs (a Guardian outliving its HAM would take
- * over), then the monitored processes.
+ * sees; {@link #close()} stops them all before killing any (a Guardian outliving its HAM would
+ * take over), then kills the monitored processes.
  */
 public final class GuardedHam implements AutoCloseable {
     public final Path state;
@@ -140,37 +140,46 @@ public final class GuardedHam implements AutoCloseable {
 
     @Override
     public void close() {
-        // Stop the HAMs first, so none starts a Guardian while the Guardians are killed, and
-        // kill the Guardians before the HAMs, so none takes over; the pid files name the newest.
+        // Freeze every HAM and Guardian of this state directory before killing any: a Guardian
+        // whose HAM dies takes over (and restarts what it finds dead), and a Guardian seen
+        // earlier may be the HAM by now. The pid files name the newest.
         for (int round = 0; round < 5; round++) {
             guardians.add(pidFile("guardian.pid"));
             hams.add(pidFile("ham.pid"));
-            boolean any = false;
-            for (long h : hams) {
-                if (h > 0 && alive(h)) {
-                    Child.run("/bin/kill", "-STOP", Long.toString(h));
-                    any = true;
+            List<Long> live = new ArrayList<>();
+            for (Set<Long> s : List.of(hams, guardians)) {
+                for (long p : s) {
+                    if (p > 0 && !live.contains(p) && alive(p) && ours(p)) {
+                        live.add(p);
+                    }
                 }
             }
-            for (long g : guardians) {
-                if (g > 0 && alive(g)) {
-                    kill9(g);
-                    awaitGone(g);
-                    any = true;
-                }
-            }
-            for (long h : hams) {
-                if (h > 0 && alive(h)) {
-                    kill9(h);
-                    awaitGone(h);
-                }
-            }
-            if (!any) {
+            if (live.isEmpty()) {
                 break;
+            }
+            for (long p : live) {
+                Child.run("/bin/kill", "-STOP", Long.toString(p));
+            }
+            for (long p : live) {
+                kill9(p);
+            }
+            for (long p : live) {
+                awaitGone(p);
             }
         }
         for (long c : children) {
             kill9(c);
+        }
+    }
+
+    /** A HAM or Guardian on this state directory (pids are reused quickly here). */
+    private boolean ours(long pid) {
+        try {
+            String cmd = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return cmd.contains("org.jham.agent.") && cmd.contains(state.toString());
+        } catch (IOException e) {
+            return false;
         }
     }
 }
