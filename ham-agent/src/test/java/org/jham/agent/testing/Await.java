@@ -41,8 +41,12 @@ public final class Await {
 
     /** Polls until {@code value} returns non-null and returns it. */
     public static <T> T value(String what, Supplier<T> value) {
+        return value(what, DEFAULT, value);
+    }
+
+    public static <T> T value(String what, Duration timeout, Supplier<T> value) {
         Object[] box = new Object[1];
-        until(what, () -> (box[0] = value.get()) != null);
+        until(what, timeout, () -> (box[0] = value.get()) != null);
         @SuppressWarnings("unchecked")
         T t = (T) box[0];
         return t;
