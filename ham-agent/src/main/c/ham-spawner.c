@@ -79,6 +79,14 @@ static void confirmed(pid_t pid)
         }
 }
 
+/* The HAM is gone: the next HAM restarts by the saved state what it never confirmed. */
+static void kill_unconfirmed(void)
+{
+    for (int i = 0; i < nunconfirmed; i++)
+        kill(unconfirmed[i], SIGKILL);
+    nunconfirmed = 0;
+}
+
 static void reply(const char *text, size_t len)
 {
     while (len > 0) {
@@ -86,6 +94,7 @@ static void reply(const char *text, size_t len)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
+            kill_unconfirmed();
             _exit(3); /* the HAM is gone */
         }
         text += n;
@@ -318,8 +327,7 @@ int main(void)
                 if (n < 0 && errno == EINTR)
                     continue;
                 narmed = 0; /* the HAM is gone: nobody to tell of a restart, so none happens */
-                for (int i = 0; i < nunconfirmed; i++)
-                    kill(unconfirmed[i], SIGKILL); /* the next HAM restarts it by the saved state */
+                kill_unconfirmed();
                 reap();
                 return 0; /* stdin closed: the HAM is gone */
             }
