@@ -26,14 +26,14 @@ import org.jham.mbean.ObjectNames;
  * call it once per connect (try-with-resources does).
  *
  * <p>When the connection goes stale (the HAM died and its Guardian is taking over, or the HAM was
- * stopped and started again), a call that fails on it waits up to the reconnect window
+ * stopped and started again), the first call that fails on it waits up to the reconnect window
  * ({@value #RECONNECT_PROPERTY}, default {@value #DEFAULT_RECONNECT_MS} ms; 0 = no waiting) for a
  * HAM to answer on the same address, opens a new connection for all holders (once, however many
  * threads failed), attaches this JVM's self-attached entities again over it, and retries the call
  * transparently. A call the old HAM carried out but could not answer is then made a second time:
  * adding something that already exists gives EEXIST, as a caller retrying by hand would get.
- * Channels are part of their connection and are not reopened. Past the window, calls fail with
- * EBADF, and the next call or connect tries again. Idle connections are kept alive, so the HAM
+ * Channels are part of their connection and are not reopened. Past the window, calls fail at
+ * once with EBADF until the next connect, which opens a new connection as usual. Idle connections are kept alive, so the HAM
  * does not drop them.
  *
  * <p>Thread-safe.
@@ -57,6 +57,8 @@ public final class HamConnection implements AutoCloseable {
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     /** Stale connections replaced by a new one. */
     private volatile int recoveries;
+    /** The stale link whose recovery ran out of its window: calls on it fail at once until a connect. */
+    private Link gaveUp;
 
     private HamConnection(String key, HamNode node) {
         this.key = key;
@@ -184,7 +186,7 @@ public final class HamConnection implements AutoCloseable {
             if (link != used) {
                 return link != null;
             }
-            if (window == 0) {
+            if (window == 0 || used == gaveUp) {
                 return false;
             }
             used.close(DisconnectMode.ABRUPT);
@@ -196,6 +198,7 @@ public final class HamConnection implements AutoCloseable {
                 } catch (HamException e) {
                     if (System.nanoTime() - deadline > 0) {
                         failure.addSuppressed(e);
+                        gaveUp = used;
                         return false;
                     }
                 }
