@@ -50,6 +50,16 @@ public final class HaDescriptor<C, T> {
         R apply(T underlying) throws X;
     }
 
+    /**
+     * An {@code int}-valued operation on the underlying resource with one argument: the hot
+     * reads and writes, which as static method references allocate nothing per call, whatever
+     * the JIT inlines (a capturing lambda and a boxed result may not be removed).
+     */
+    @FunctionalInterface
+    public interface IntOperation<T, A, X extends Exception> {
+        int apply(T underlying, A argument) throws X;
+    }
+
     /** Opens a new underlying resource (for {@link #reopen}). */
     @FunctionalInterface
     public interface Opener<T> {
@@ -146,6 +156,33 @@ public final class HaDescriptor<C, T> {
             T t = s.current;
             try {
                 R r = op.apply(t);
+                Recovery<C> rec = recovery;
+                if (rec != null) {
+                    rec.succeeded();
+                }
+                return r;
+            } catch (Exception e) {
+                if (!recover(g, e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #call(Operation)} for an {@link IntOperation}: runs {@code op} with {@code argument}
+     * on the current underlying resource, recovering and retrying as the class comment says.
+     */
+    public <A, X extends Exception> int callInt(A argument, IntOperation<? super T, ? super A, X> op) throws IOException, X {
+        final Shared<T> s = shared;
+        while (true) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            long g = s.generation;
+            T t = s.current;
+            try {
+                int r = op.apply(t, argument);
                 Recovery<C> rec = recovery;
                 if (rec != null) {
                     rec.succeeded();

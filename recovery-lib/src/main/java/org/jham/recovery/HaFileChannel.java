@@ -37,6 +37,9 @@ import java.util.Set;
  * position, as {@code dup}ed descriptors share an open file description.
  */
 public final class HaFileChannel implements SeekableByteChannel, HaConnection<HaFileChannel> {
+    private static final HaDescriptor.IntOperation<FileChannel, ByteBuffer, IOException> READ_OP = FileChannel::read;
+    private static final HaDescriptor.IntOperation<FileChannel, ByteBuffer, IOException> WRITE_OP = FileChannel::write;
+
     private final HaDescriptor<HaFileChannel, FileChannel> d;
     private final Path path;
 
@@ -151,7 +154,7 @@ public final class HaFileChannel implements SeekableByteChannel, HaConnection<Ha
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return d.call(c -> c.read(dst));
+        return d.callInt(dst, READ_OP);
     }
 
     /** {@link FileChannel#read(ByteBuffer, long)}: reads at {@code position}, not moving the position. */
@@ -161,7 +164,7 @@ public final class HaFileChannel implements SeekableByteChannel, HaConnection<Ha
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        return d.call(c -> c.write(src));
+        return d.callInt(src, WRITE_OP);
     }
 
     /** {@link FileChannel#write(ByteBuffer, long)}: writes at {@code position}, not moving the position. */

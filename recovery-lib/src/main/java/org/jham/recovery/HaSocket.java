@@ -50,6 +50,23 @@ public final class HaSocket implements ByteChannel, HaConnection<HaSocket> {
         }
     }
 
+    private static final HaDescriptor.IntOperation<SocketChannel, ByteBuffer, IOException> READ = SocketChannel::read;
+    /** A read whose end of stream is a stale connection. */
+    private static final HaDescriptor.IntOperation<SocketChannel, ByteBuffer, IOException> READ_OR_STALE = (c, dst) -> {
+        int n = c.read(dst);
+        if (n < 0) {
+            throw new PeerClosedException("end of stream: the server closed the connection");
+        }
+        return n;
+    };
+    private static final HaDescriptor.IntOperation<SocketChannel, ByteBuffer, IOException> WRITE_ALL = (c, src) -> {
+        int n = 0;
+        while (src.hasRemaining()) {
+            n += c.write(src);
+        }
+        return n;
+    };
+
     private final HaDescriptor<HaSocket, SocketChannel> d;
     private final Settings settings;
 
@@ -148,14 +165,11 @@ public final class HaSocket implements ByteChannel, HaConnection<HaSocket> {
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        if (!settings.recoverAtEndOfStream) {
+            return d.callInt(dst, READ);
+        }
         try {
-            return d.call(c -> {
-                int n = c.read(dst);
-                if (n < 0 && settings.recoverAtEndOfStream) {
-                    throw new PeerClosedException("end of stream: " + settings.address + " closed the connection");
-                }
-                return n;
-            });
+            return d.callInt(dst, READ_OR_STALE);
         } catch (PeerClosedException e) {
             return -1;
         }
@@ -165,13 +179,8 @@ public final class HaSocket implements ByteChannel, HaConnection<HaSocket> {
     @Override
     public int write(ByteBuffer src) throws IOException {
         int start = src.position();
-        d.call(c -> {
-            while (src.hasRemaining()) {
-                c.write(src);
-            }
-            return null;
-        });
-        return src.position() - start;
+        d.callInt(src, WRITE_ALL);
+        return src.position() - start; // with a retry, the failed attempt's bytes count too
     }
 
     /**
