@@ -123,13 +123,20 @@ public final class RecoveryBench {
     record Case(String name, Op plain, Op ha) {
     }
 
+    static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    /** Bytes the last {@link #nsPerOp} allocated per operation (escape analysis did or did not remove the lambdas). */
+    static double lastBytesPerOp;
+
     static double nsPerOp(Op op, int m) throws IOException {
         long sink = 0;
+        long b0 = THREADS.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
         for (int i = 0; i < m; i++) {
             sink += op.run();
         }
         long t = System.nanoTime() - t0;
+        lastBytesPerOp = (double) (THREADS.getCurrentThreadAllocatedBytes() - b0) / m;
         blackhole += sink;
         return (double) t / m;
     }
@@ -316,13 +323,11 @@ public final class RecoveryBench {
         byte[] into = new byte[SMALL];
         HaDescriptor<Object, ByteBuffer> d = new HaDescriptor<>(new Object(), memory, m -> { }, StaleConnections::isStale);
         d.attach((o, h) -> o, null, 0);
-        cases.add(new Case("no I/O: 16 B from memory", () -> {
-            memory.get(0, into);
-            return into[0];
-        }, () -> d.call(m -> {
-            m.get(0, into);
-            return into[0];
-        })));
+        HaDescriptor.IntOperation<ByteBuffer, byte[], RuntimeException> copy = (m, b) -> {
+            m.get(0, b);
+            return b[0];
+        };
+        cases.add(new Case("no I/O: 16 B from memory", () -> copy.apply(memory, into), () -> d.callInt(into, copy)));
         for (int size : new int[] {SMALL, LARGE}) {
             FileChannel pr = FileChannel.open(file, StandardOpenOption.READ);
             HaFileChannel hr = HaFileChannel.open(file, (c, h) -> c.reopen(file, StandardOpenOption.READ), null, 0,
@@ -360,9 +365,12 @@ public final class RecoveryBench {
         String csv = "case,impl,round,ns_per_op,ops\n";
         StringBuilder rows = new StringBuilder(csv);
         System.out.println();
-        System.out.println("Part 1: the no-failure path, ns per operation (median of " + rounds
-                + " alternating rounds of ~" + roundNs / 1_000_000 + " ms; p10-p90 of the rounds)");
-        System.out.printf(Locale.ROOT, "%-22s %22s %22s %12s %8s%n", "case", "plain", "HA-aware", "HA - plain", "ratio");
+        System.out.println("Part 1: the no-failure path, ns per operation: median of " + rounds
+                + " alternating rounds of ~" + roundNs / 1_000_000 + " ms (p10-p90 of the rounds);");
+        System.out.println("HA - plain: the median of the differences between the two rounds of each pair; ratio: 1 + that / plain;"
+                + " B/op: bytes allocated per operation (median)");
+        System.out.printf(Locale.ROOT, "%-26s %22s %22s %10s %7s %7s %7s%n", "case", "plain", "HA-aware", "HA - plain",
+                "ratio", "B/op", "HA B/op");
         for (Case c : cases) {
             // calibrate on the plain op, warm both
             int m = 16;
@@ -382,21 +390,35 @@ public final class RecoveryBench {
             }
             double[] plain = new double[rounds];
             double[] ha = new double[rounds];
+            double[] plainBytes = new double[rounds];
+            double[] haBytes = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 if (r % 2 == 0) {
                     plain[r] = nsPerOp(c.plain(), m);
+                    plainBytes[r] = lastBytesPerOp;
                     ha[r] = nsPerOp(c.ha(), m);
+                    haBytes[r] = lastBytesPerOp;
                 } else {
                     ha[r] = nsPerOp(c.ha(), m);
+                    haBytes[r] = lastBytesPerOp;
                     plain[r] = nsPerOp(c.plain(), m);
+                    plainBytes[r] = lastBytesPerOp;
                 }
                 rows.append(String.format(Locale.ROOT, "%s,plain,%d,%.2f,%d%n", c.name(), r, plain[r], m));
                 rows.append(String.format(Locale.ROOT, "%s,ha,%d,%.2f,%d%n", c.name(), r, ha[r], m));
             }
             double mp = median(plain);
             double mh = median(ha);
-            System.out.printf(Locale.ROOT, "%-22s %9.1f (%5.0f-%5.0f) %9.1f (%5.0f-%5.0f) %+12.1f %8.3f%n", c.name(), mp,
-                    pct(plain, 10), pct(plain, 90), mh, pct(ha, 10), pct(ha, 90), mh - mp, mh / mp);
+            // Rounds next to each other share the machine's state: the median of the pairs'
+            // differences is steadier than the difference of the medians.
+            double[] diff = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                diff[r] = ha[r] - plain[r];
+            }
+            double md = median(diff);
+            System.out.printf(Locale.ROOT, "%-26s %9.1f (%5.0f-%5.0f) %9.1f (%5.0f-%5.0f) %+10.1f %7.3f %7.1f %7.1f%n",
+                    c.name(), mp, pct(plain, 10), pct(plain, 90), mh, pct(ha, 10), pct(ha, 90), md, (mp + md) / mp,
+                    median(plainBytes), median(haBytes));
         }
         writeCsv("overhead.csv", rows.toString());
         closeAll(toClose);
