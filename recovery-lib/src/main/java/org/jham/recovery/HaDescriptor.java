@@ -99,7 +99,7 @@ public final class HaDescriptor<C, T> {
      *
      * @param owner the connection object this descriptor serves (given to the recovery function)
      * @param underlying the resource it talks through now
-     * @param closer closes an underlying resource (when replaced, and when the last copy closes)
+     * @param closer closes an underlying resource (when reopened, and when the last copy closes)
      * @param stale which failures start a recovery (normally {@link StaleConnections#isStale})
      */
     public HaDescriptor(C owner, T underlying, Closer<? super T> closer, Predicate<? super Exception> stale) {
