@@ -268,9 +268,24 @@ static pid_t ham_pid; /* the HAM that started us: once we are reparented, it is 
 static int ham_alive(void)
 {
     struct pollfd in = {0, POLLIN, 0};
+    char path[64], buf[512];
     if (getppid() != ham_pid)
         return 0;
-    return !(poll(&in, 1, 0) > 0 && (in.revents & (POLLHUP | POLLERR)));
+    if (poll(&in, 1, 0) > 0 && (in.revents & (POLLHUP | POLLERR)))
+        return 0;
+    /* A multi-threaded HAM being killed keeps us (reparented to its last threads) and our stdin
+     * until its last thread is gone; its main thread is a zombie before that. */
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)ham_pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    return !(p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
 static void reap(void)

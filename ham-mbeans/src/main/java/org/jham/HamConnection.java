@@ -11,6 +11,8 @@ import org.jham.internal.Link;
 import org.jham.internal.Remote;
 import org.jham.mbean.HamMXBean;
 import org.jham.mbean.ObjectNames;
+import org.jham.recovery.HaConstants;
+import org.jham.recovery.HaDescriptor;
 
 /**
  * The one shared, reference-counted connection of this JVM to one HAM (seed 000), as returned by
@@ -26,14 +28,14 @@ import org.jham.mbean.ObjectNames;
  * call it once per connect (try-with-resources does).
  *
  * <p>When the connection goes stale (the HAM died and its Guardian is taking over, or the HAM was
- * stopped and started again), a call that fails on it waits up to the reconnect window
+ * stopped and started again), the first call that fails on it waits up to the reconnect window
  * ({@value #RECONNECT_PROPERTY}, default {@value #DEFAULT_RECONNECT_MS} ms; 0 = no waiting) for a
  * HAM to answer on the same address, opens a new connection for all holders (once, however many
  * threads failed), attaches this JVM's self-attached entities again over it, and retries the call
  * transparently. A call the old HAM carried out but could not answer is then made a second time:
  * adding something that already exists gives EEXIST, as a caller retrying by hand would get.
- * Channels are part of their connection and are not reopened. Past the window, calls fail with
- * EBADF, and the next call or connect tries again. Idle connections are kept alive, so the HAM
+ * Channels are part of their connection and are not reopened. Past the window, calls fail at
+ * once with EBADF until the next connect, which opens a new connection as usual. Idle connections are kept alive, so the HAM
  * does not drop them.
  *
  * <p>Thread-safe.
@@ -49,8 +51,12 @@ public final class HamConnection implements AutoCloseable {
     private final String key;
     /** The node of the open connection, or of the last one. */
     private volatile HamNode node;
-    /** Non-null exactly while refs > 0; written only while holding this object's monitor. */
-    private volatile Link link;
+    /**
+     * The HA-aware connection (recovery library) over the open link: non-null exactly while
+     * refs > 0; written only while holding this object's monitor. Its recovery function
+     * reconnects; it is suspended once a recovery ran out of its window, until the next connect.
+     */
+    private volatile HaDescriptor<HamConnection, Link> ha;
     /** Written only while holding this object's monitor. */
     private volatile int refs;
     /** Channels opened over this connection and not closed yet; closed by the last disconnect. */
@@ -84,7 +90,7 @@ public final class HamConnection implements AutoCloseable {
     /** The node's connection for calls that need a prior connect; EBADF when there is none. */
     static HamConnection require(HamNode node) {
         HamConnection c = BY_KEY.get(node.key());
-        if (c == null || c.link == null) {
+        if (c == null || c.ha == null) {
             throw notConnected(node.key());
         }
         return c;
@@ -95,17 +101,37 @@ public final class HamConnection implements AutoCloseable {
     }
 
     private synchronized void connect(HamNode n) {
-        Link l = link;
-        if (l == null) {
-            link = Link.open(n);
+        HaDescriptor<HamConnection, Link> d = ha;
+        if (d == null) {
+            d = new HaDescriptor<>(this, Link.open(n), HamConnection::closeLink, HamConnection::stale);
+            d.attach(HamConnection::reconnect, null, 0);
             node = n;
-        } else if (l.isBroken()) {
-            // Let go of the failed connection before opening its replacement: never two at once.
-            l.close(DisconnectMode.ABRUPT);
-            link = Link.open(n);
+            ha = d;
+        } else if (link(d).isBroken() || link(d).isClosed()) {
+            // Lets go of the failed connection before opening its replacement: never two at once.
+            try {
+                d.reopen(() -> Link.open(n));
+            } catch (IOException e) {
+                throw new HamException(Errno.EBADF, "reconnecting to " + n.key() + ": " + Remote.reason(e), e);
+            }
             node = n;
+            d.control(HaConstants.HA_RECOVERY_ENABLE, 0);
         }
         refs++;
+    }
+
+    private static void closeLink(Link l) {
+        if (!l.isClosed()) {
+            l.close(DisconnectMode.ABRUPT);
+        }
+    }
+
+    private static Link link(HaDescriptor<HamConnection, Link> d) {
+        try {
+            return d.current();
+        } catch (java.nio.channels.ClosedChannelException e) {
+            throw new IllegalStateException("a descriptor of an open connection is closed", e);
+        }
     }
 
     private synchronized void disconnect(DisconnectMode mode) {
@@ -124,10 +150,17 @@ public final class HamConnection implements AutoCloseable {
                 // The HAM may be gone already: the channel is closed on its side too.
             }
         }
-        Link l = link;
-        link = null;
-        // Closed while holding the monitor, so that a concurrent connect waits for it to finish.
+        HaDescriptor<HamConnection, Link> d = ha;
+        ha = null;
+        Link l = link(d);
+        // Closed while holding the monitor, so that a concurrent connect waits for it to finish;
+        // then the descriptor, which ends a recovery in progress (its closer sees the link closed).
         IOException failed = l.close(mode == null ? DisconnectMode.GRACEFUL : mode);
+        try {
+            d.close();
+        } catch (IOException e) {
+            // closeLink does not fail on a closed link
+        }
         if (failed != null) {
             throw new HamException(Errno.EBADF, "closing the connection to " + key + " failed: "
                     + Remote.reason(failed), failed);
@@ -135,90 +168,116 @@ public final class HamConnection implements AutoCloseable {
     }
 
     private Link current() {
-        Link l = link;
-        if (l == null) {
+        HaDescriptor<HamConnection, Link> d = ha;
+        if (d == null) {
             throw notConnected(key);
         }
-        return l;
+        try {
+            return d.current();
+        } catch (java.nio.channels.ClosedChannelException e) {
+            throw notConnected(key); // disconnected meanwhile
+        }
     }
 
     /**
      * True when the open connection was reported failed or closed by its transport (e.g. the HAM
-     * stopped or died); calls fail with EBADF until the next connect replaces it. False when none
-     * is open. A monitored JVM's agent polls it to re-attach itself.
+     * stopped or died) and was not replaced yet. False when none is open. A monitored JVM's agent
+     * polls it to re-attach itself.
      */
     public boolean isBroken() {
-        Link l = link;
-        return l != null && l.isBroken();
+        HaDescriptor<HamConnection, Link> d = ha;
+        if (d == null) {
+            return false;
+        }
+        try {
+            return d.current().isBroken();
+        } catch (java.nio.channels.ClosedChannelException e) {
+            return false;
+        }
     }
 
     /**
      * An MXBean proxy for any jHAM MBean whose calls fail only with {@link HamException} (errno
-     * mapped as everywhere in the library); it uses the connection open at each call.
+     * mapped as everywhere in the library); each call goes over the connection open at that
+     * moment, and is retried once a stale connection was replaced (see the class comment).
      */
     public <T> T proxy(Class<T> iface, ObjectName name) {
-        return Remote.proxy(iface, name, () -> {
-            Link l = current();
-            return new Remote.Attempt(l.mbeanServer(), failure -> recover(l, failure));
+        return Remote.proxy(iface, name, new Remote.Caller() {
+            public <R> R call(Remote.OnServer<R> op) {
+                return callRecovering(op);
+            }
         }, key);
     }
 
-    /** A proxy without recovery: what the recovery itself calls, so it never recurses. */
+    /** A proxy without recovery: what the recovery itself calls. */
     <T> T plainProxy(Class<T> iface, ObjectName name) {
         return Remote.proxy(iface, name, () -> current().mbeanServer(), key);
     }
 
-    /**
-     * After a call over {@code used} failed: true when the caller should retry, because
-     * {@code used} was stale and a new connection is open (made now, or by another caller).
-     */
-    private boolean recover(Link used, HamException failure) {
-        if (failure.errno() != Errno.EBADF || used.inProcess() || !stale(used, failure)) {
-            return false;
+    private <R> R callRecovering(Remote.OnServer<R> op) {
+        HaDescriptor<HamConnection, Link> d = ha;
+        if (d == null) {
+            throw notConnected(key);
         }
-        long window = reconnectWindowMs();
-        synchronized (this) {
-            if (refs == 0) {
-                return false; // disconnected meanwhile: EBADF is the answer
-            }
-            if (link != used) {
-                return link != null;
-            }
-            if (window == 0) {
-                return false;
-            }
-            used.close(DisconnectMode.ABRUPT);
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(window);
-            while (true) {
-                try {
-                    link = Link.open(node);
-                    break;
-                } catch (HamException e) {
-                    if (System.nanoTime() - deadline > 0) {
-                        failure.addSuppressed(e);
-                        return false;
-                    }
-                }
-                try {
-                    Thread.sleep(RECONNECT_RETRY_MS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            recoveries++;
-            SelfAttachments.reattach(this);
-            return true;
+        try {
+            return d.call(l -> op.on(l.mbeanServer()));
+        } catch (IOException e) {
+            throw notConnected(key); // the descriptor was closed: disconnected meanwhile
         }
     }
 
-    /** The failure means the connection is gone, not that the HAM is slow or refused the call. */
-    private static boolean stale(Link used, HamException failure) {
-        if (used.isBroken()) {
-            return true;
+    /**
+     * The failures that mean the connection is stale: the transport failed (EBADF caused by an
+     * IOException). Not a missing reply in time (a slow HAM), nor anything the HAM answered.
+     */
+    private static boolean stale(Exception failure) {
+        if (!(failure instanceof HamException) || ((HamException) failure).errno() != Errno.EBADF) {
+            return false;
         }
         Throwable c = failure.getCause();
         return c instanceof IOException && !(c instanceof java.io.InterruptedIOException);
+    }
+
+    /**
+     * The recovery function: waits up to the reconnect window for a HAM on the same address,
+     * replaces the link (for every holder), and attaches this JVM's self-attached entities again.
+     * Past the window recovery is suspended: calls fail at once until the next connect.
+     */
+    private static HamConnection reconnect(HamConnection c, Object handle) throws IOException {
+        HaDescriptor<HamConnection, Link> d = c.ha;
+        long window = reconnectWindowMs();
+        if (d == null || window == 0 || c.inProcess()) {
+            return null;
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(window);
+        try {
+            d.reopen(() -> {
+                while (true) {
+                    try {
+                        return Link.open(c.node);
+                    } catch (HamException e) {
+                        if (System.nanoTime() - deadline > 0) {
+                            throw new IOException("no HAM at " + c.node.key() + " within " + window + " ms: "
+                                    + e.getMessage(), e);
+                        }
+                    }
+                    try {
+                        Thread.sleep(RECONNECT_RETRY_MS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while reconnecting");
+                    }
+                }
+            });
+        } catch (IOException e) {
+            if (d.isOpen()) {
+                d.control(HaConstants.HA_RECOVERY_SUSPEND, 0);
+            }
+            throw e;
+        }
+        c.recoveries++;
+        SelfAttachments.reattach(c);
+        return c;
     }
 
     private static long reconnectWindowMs() {
@@ -279,8 +338,12 @@ public final class HamConnection implements AutoCloseable {
 
     /** True when the open connection is to a HAM in this JVM (its platform MBean server); false when none is open. */
     public boolean inProcess() {
-        Link l = link;
-        return l != null && l.inProcess();
+        HaDescriptor<HamConnection, Link> d = ha;
+        try {
+            return d != null && d.current().inProcess();
+        } catch (java.nio.channels.ClosedChannelException e) {
+            return false;
+        }
     }
 
     /** The JMX connection id of the open connection (empty in-process); EBADF when none is open. */
@@ -313,8 +376,7 @@ public final class HamConnection implements AutoCloseable {
 
     @Override
     public String toString() {
-        Link l = link;
-        return "HamConnection[" + key + ", refs " + refs + (l == null ? ", closed" : l.inProcess() ? ", in-process" : "")
+        return "HamConnection[" + key + ", refs " + refs + (ha == null ? ", closed" : inProcess() ? ", in-process" : "")
                 + "]";
     }
 }

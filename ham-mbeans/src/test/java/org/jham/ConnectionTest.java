@@ -260,6 +260,29 @@ class ConnectionTest {
     }
 
     @Test
+    void manyThreadsFailingOnOneStaleConnectionRecoverItOnce() throws Exception {
+        TestServer s = new TestServer(0, Map.of("jmx.remote.x.server.connection.timeout", 300L));
+        cleanup.add(0, s);
+        HamConnection c = Ham.connect(s.node);
+        Await.until("the server to drop the idle connection", () -> c.isBroken());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(pool.submit(() -> c.ham().getVerbosity()));
+            }
+            for (Future<Integer> f : calls) {
+                assertEquals(0, f.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, c.recoveries(), "one recovery for all the threads");
+        assertEquals(2, s.opened.get());
+        c.close();
+    }
+
+    @Test
     void withoutAReconnectWindowADroppedConnectionIsEbadfUntilTheNextConnect() throws Exception {
         TestServer s = new TestServer(0, Map.of("jmx.remote.x.server.connection.timeout", 300L));
         cleanup.add(0, s);

@@ -307,6 +307,11 @@ public final class Link {
     }
 
     /** True once the transport reported the connection failed or closed; a link never recovers. */
+    /** True once {@link #close} was called. */
+    public boolean isClosed() {
+        return closing;
+    }
+
     public boolean isBroken() {
         return broken.get();
     }

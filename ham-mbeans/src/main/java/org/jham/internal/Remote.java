@@ -65,57 +65,49 @@ public final class Remote {
      * @param where the node, for messages
      */
     public static <T> T proxy(Class<T> iface, ObjectName name, Supplier<MBeanServerConnection> server, String where) {
-        return proxy(iface, name, () -> new Attempt(server.get(), failure -> false), where);
+        return proxy(iface, name, new Caller() {
+            public <R> R call(OnServer<R> op) {
+                return op.on(server.get());
+            }
+        }, where);
     }
 
-    /** The connection one call goes over, and what to do when the call fails on it. */
-    public record Attempt(MBeanServerConnection server, Recovery recovery) {
-    }
-
-    /** Decides after a failed call whether the connection was recovered and the call may be retried. */
+    /** One remote call, on the connection it is given; fails only with {@link HamException}. */
     @FunctionalInterface
-    public interface Recovery {
-        boolean recovered(HamException failure);
+    public interface OnServer<R> {
+        R on(MBeanServerConnection server);
     }
 
-    /**
-     * An MXBean proxy as above whose calls are retried while {@code attempts} says the failure
-     * was recovered: e.g. the connection went stale and a new one to the same address is open.
-     */
-    public static <T> T proxy(Class<T> iface, ObjectName name, AttemptSupplier attempts, String where) {
+    /** Runs each call of a proxy: on the connection open now, and again on a new one if it recovers it. */
+    public interface Caller {
+        <R> R call(OnServer<R> op);
+    }
+
+    /** An MXBean proxy as above whose calls are run by {@code caller}. */
+    public static <T> T proxy(Class<T> iface, ObjectName name, Caller caller, String where) {
         InvocationHandler h = (Object self, Method m, Object[] args) -> {
             if (m.getDeclaringClass() == Object.class) {
                 return objectMethod(self, m, args, iface.getSimpleName() + "[" + name + " at " + where + "]");
             }
-            while (true) {
-                Attempt a = attempts.next();
-                try {
-                    T mx = JMX.newMXBeanProxy(a.server(), name, iface);
-                    return m.invoke(mx, args);
-                } catch (InvocationTargetException e) {
-                    Throwable t = e.getCause();
-                    if (t instanceof VirtualMachineError) {
-                        throw t;
-                    }
-                    HamException f = map(m.getName() + " on " + name + " at " + where, t);
-                    if (!a.recovery().recovered(f)) {
-                        throw f;
-                    }
-                } catch (RuntimeException e) {
-                    HamException f = map(m.getName() + " on " + name + " at " + where, e);
-                    if (!a.recovery().recovered(f)) {
-                        throw f;
-                    }
-                }
-            }
+            return caller.call(server -> invoke(iface, name, server, m, args, where));
         };
         return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, h));
     }
 
-    /** The attempt of each call (try); may throw HamException, e.g. EBADF when not connected. */
-    @FunctionalInterface
-    public interface AttemptSupplier {
-        Attempt next();
+    private static <T> Object invoke(Class<T> iface, ObjectName name, MBeanServerConnection server, Method m,
+                                     Object[] args, String where) {
+        try {
+            T mx = JMX.newMXBeanProxy(server, name, iface);
+            return m.invoke(mx, args);
+        } catch (InvocationTargetException e) {
+            Throwable t = e.getCause();
+            if (t instanceof VirtualMachineError) {
+                throw (VirtualMachineError) t;
+            }
+            throw map(m.getName() + " on " + name + " at " + where, t);
+        } catch (IllegalAccessException | RuntimeException e) {
+            throw map(m.getName() + " on " + name + " at " + where, e);
+        }
     }
 
     static Object objectMethod(Object self, Method m, Object[] args, String text) {

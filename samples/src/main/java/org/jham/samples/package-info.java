@@ -17,6 +17,7 @@
  *     heartbeats warn, then a pulse makes the compute thread back off and heartbeat_healthy
  *     resumes monitoring.</li>
  * </ul>
- * {@code samples/jmxterm/} holds the first two as jmxterm scripts.
+ * {@code samples/jmxterm/} holds the first two as jmxterm scripts; {@link org.jham.samples.recovery}
+ * holds the two examples of the client recovery library (the guide's chapter 5).
  */
 package org.jham.samples;

@@ -117,8 +117,7 @@ public final class GuardianProcess implements HamServer.GuardianLink {
         if (Files.isExecutable(setsid)) {
             cmd.add(setsid.toString());
         }
-        cmd.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.add(javaLauncher());
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("jham.")) {
                 cmd.add("-D" + name + "=" + System.getProperty(name));
@@ -130,6 +129,18 @@ public final class GuardianProcess implements HamServer.GuardianLink {
         cmd.add("--ham-pid=" + ProcessHandle.current().pid());
         cmd.addAll(o.toArgs(port));
         return cmd;
+    }
+
+    /**
+     * This JVM's {@code java}: not the process's own executable, which under jsvc is
+     * {@code /usr/bin/jsvc} (a Guardian started with it dies with "Cannot locate Java Home").
+     */
+    static String javaLauncher() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (Files.isExecutable(java)) {
+            return java.toString();
+        }
+        return ProcessHandle.current().info().command().orElse(java.toString());
     }
 
     /** The jar (or classes directory) the HAM runs from; a jar brings its dependencies by its manifest. */

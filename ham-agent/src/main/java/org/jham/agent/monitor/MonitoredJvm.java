@@ -210,8 +210,15 @@ public final class MonitoredJvm {
     }
 
     private void check() {
-        if (entity != null && connection.isBroken() && !reconnected()) {
-            lost();
+        if (entity != null && connection.isBroken()) {
+            err.println("jham agent: lost the connection to the HAM at " + nodeKey + "; re-attaching in the background");
+            status("waiting: the connection to the HAM was lost");
+            toldWaiting = true;
+            if (reconnected()) {
+                attachedAgain();
+            } else {
+                lost();
+            }
         }
         healthy = detectors.check(this::raise);
     }
@@ -223,14 +230,20 @@ public final class MonitoredJvm {
     private boolean reconnected() {
         try {
             connection.ham().getHamPid();
-            status("attached as '" + options.entity() + "' (reconnected to the HAM at " + nodeKey + ")");
-            return true;
+            return !connection.isBroken();
         } catch (HamException e) {
             return false;
         }
     }
 
-    /** The connection failed for good: the HAM judged this entity dead; attach anew. */
+    private void attachedAgain() {
+        toldWaiting = false;
+        status("attached: '" + options.entity() + "' pid " + pid + " on " + nodeKey + " (reconnected)");
+        err.println("jham agent: attached this JVM (pid " + pid + ") to the HAM at " + nodeKey + " as '"
+                + options.entity() + "' again (reconnected)");
+    }
+
+    /** The HAM did not come back within the library's window: attach anew once it does. */
     private void lost() {
         EntityHandle old = entity;
         entity = null;
@@ -239,9 +252,6 @@ public final class MonitoredJvm {
         } catch (HamException e) {
             // Expected (EBADF): this only lets go of the library's self-attachment and its reference.
         }
-        status("waiting: the connection to the HAM was lost");
-        toldWaiting = true;
-        err.println("jham agent: lost the connection to the HAM at " + nodeKey + "; re-attaching in the background");
         attempt();
     }
 

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jham.Ham;
+import org.jham.HamConnection;
 import org.jham.agent.testing.Await;
 import org.jham.agent.testing.Child;
 import org.jham.agent.testing.GuardedHam;
@@ -119,6 +121,46 @@ class GuardianIT {
         assertNotEquals(newGuardian, third);
         Await.until("Guardian Failures : 1", () -> ham.numberField(".info", "Guardian Failures") == 1);
         assertEquals(guardian, ham.hamPid());
+    }
+
+    @Test
+    void selfAttachedJvmsAndClientConnectionsCarryOnAcrossATakeover() throws Exception {
+        ham = new GuardedHam();
+        long guardian = ham.awaitGuardian(0);
+        String jar = Child.MODULE.resolve("target/ham-agent.jar").toString();
+        try (Child.Live app = new Child.Live(List.of(Child.JAVA, "-javaagent:" + jar + "=entity=jvm,node=" + ham.node
+                + ",hb=100,low=5,high=10", "-cp", Child.MODULE.resolve("target/test-classes").toString(),
+                "org.jham.agent.testing.MonitoredApp"));
+             HamConnection client = Ham.connect(ham.node)) {
+            long appPid = app.process.pid();
+            ham.track(appPid);
+            Await.until("the JVM self-attached", () -> "SELFATTACHED".equals(ham.field("jvm", "Entity type")));
+            ok("condition", "jvm", "CONDHBEATMISSEDHIGH", "hung");
+            ok("logaction", "jvm/hung", "note", "jvm hung");
+            ok("condition", "jvm", "CONDDEATH", "death");
+            ok("logaction", "jvm/death", "note", "jvm died");
+            assertEquals(ham.hamPid(), client.ham().getHamPid());
+
+            GuardedHam.kill9(ham.hamPid());
+            Await.until("the Guardian to answer as the HAM", () -> ham.hamPid() == guardian);
+            // The same client connection object answers, from the new HAM.
+            assertEquals(guardian, client.ham().getHamPid());
+            assertEquals(1, client.recoveries());
+            // The JVM attached itself again and beats: heartbeats arrive, none is missed.
+            String firstBeat = Await.value("a heartbeat at the new HAM", () -> {
+                String b = ham.field("jvm", "Last Heartbeat");
+                return b != null && !b.equals("none") ? b : null;
+            });
+            Await.until("heartbeats still arriving", () -> !firstBeat.equals(ham.field("jvm", "Last Heartbeat")));
+            assertEquals("OK", ham.field("jvm", "HeartBeat State"));
+            assertEquals(0, ham.numberField("jvm/hung", "Times Triggered"));
+            assertEquals(appPid, ham.numberField("jvm", "Entity Pid"));
+
+            // Its death is still seen, by the new HAM.
+            GuardedHam.kill9(appPid);
+            Await.until("the JVM's death handled", () -> ham.hamctrl("log", "100").out()
+                    .contains("jvm died"));
+        }
     }
 
     @Test

@@ -406,4 +406,35 @@ class HamOptionsTest {
         assertAgentEinval("pollms=0", "agent option pollms", "0");
         assertAgentEinval("restartintensity=9", "agent option restartintensity", "'9'");
     }
+
+    @Test
+    void fsyncAndNoGuardian() {
+        HamOptions d = parse();
+        assertEquals(false, d.fsync());
+        assertEquals(true, d.guardian());
+        HamOptions o = parse("--fsync", "--no-guardian");
+        assertEquals(true, o.fsync());
+        assertEquals(false, o.guardian());
+        assertEquals(true, agent("fsync=true,guardian=false").fsync());
+        assertEquals(false, agent("fsync=true,guardian=false").guardian());
+        assertEinval(a("--fsync=yes"), "--fsync");
+        assertAgentEinval("guardian=maybe", "guardian");
+    }
+
+    @Test
+    void theGuardiansArgumentsMakeTheSameHamOnTheActualPort() {
+        HamOptions o = parse("-d", "-f", "/var/log/ham.log", "-t", "absolute", "-V4", "--port", "0", "--bind",
+                "127.0.0.2", "--state-dir", "/var/lib/jham", "--fresh", "--poll-ms", "7", "--restart-intensity",
+                "3/9", "--plugin-path", "/a.jar:/plugins", "--fsync", "--foreground");
+        HamOptions g = parse(o.toArgs(7771).toArray(new String[0]));
+        assertEquals(7771, g.port());
+        assertEquals(false, g.fresh(), "a takeover continues the state");
+        assertEquals(false, g.foreground());
+        assertEquals(parse("-d", "-f", "/var/log/ham.log", "-t", "absolute", "-V4", "--port", "7771", "--bind",
+                "127.0.0.2", "--state-dir", "/var/lib/jham", "--poll-ms", "7", "--restart-intensity", "3/9",
+                "--plugin-path", "/a.jar:/plugins", "--fsync"), g);
+        HamOptions none = parse("--plugin-path", "", "--restart-intensity", "0");
+        assertEquals(none.pluginPath(), parse(none.toArgs(7770).toArray(new String[0])).pluginPath());
+        assertEquals(0, parse(none.toArgs(7770).toArray(new String[0])).restartMax());
+    }
 }

@@ -125,8 +125,22 @@ public final class GuardedHam implements AutoCloseable {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
+    /** Waits until every thread of the process is gone (a killed JVM's main thread dies before the others). */
     public static void awaitGone(long pid) {
-        Await.until("pid " + pid + " to exit", () -> !alive(pid));
+        Await.until("pid " + pid + " to exit", () -> {
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                return tasks.noneMatch(t -> {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+                    } catch (IOException | RuntimeException e) {
+                        return false;
+                    }
+                });
+            } catch (IOException e) {
+                return true;
+            }
+        });
     }
 
     /** The pid in a file of the state directory (ham.pid, guardian.pid), or -1. */
