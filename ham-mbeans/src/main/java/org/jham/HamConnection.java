@@ -109,8 +109,9 @@ public final class HamConnection implements AutoCloseable {
             ha = d;
         } else if (link(d).isBroken() || link(d).isClosed()) {
             // Lets go of the failed connection before opening its replacement: never two at once.
+            // Its HAM may be being replaced (a takeover): wait for one as a failed call would.
             try {
-                d.reopen(() -> Link.open(n));
+                d.reopen(() -> openWithin(n, reconnectWindowMs()));
             } catch (IOException e) {
                 throw new HamException(Errno.EBADF, "reconnecting to " + n.key() + ": " + Remote.reason(e), e);
             }
@@ -249,26 +250,8 @@ public final class HamConnection implements AutoCloseable {
         if (d == null || window == 0 || c.inProcess()) {
             return null;
         }
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(window);
         try {
-            d.reopen(() -> {
-                while (true) {
-                    try {
-                        return Link.open(c.node);
-                    } catch (HamException e) {
-                        if (System.nanoTime() - deadline > 0) {
-                            throw new IOException("no HAM at " + c.node.key() + " within " + window + " ms: "
-                                    + e.getMessage(), e);
-                        }
-                    }
-                    try {
-                        Thread.sleep(RECONNECT_RETRY_MS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException("interrupted while reconnecting");
-                    }
-                }
-            });
+            d.reopen(() -> openWithin(c.node, window));
         } catch (IOException e) {
             if (d.isOpen()) {
                 d.control(HaConstants.HA_RECOVERY_SUSPEND, 0);
@@ -278,6 +261,26 @@ public final class HamConnection implements AutoCloseable {
         c.recoveries++;
         SelfAttachments.reattach(c);
         return c;
+    }
+
+    /** Opens a link to {@code n}, trying again until one opens or {@code windowMs} has passed. */
+    private static Link openWithin(HamNode n, long windowMs) throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(windowMs);
+        while (true) {
+            try {
+                return Link.open(n);
+            } catch (HamException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("no HAM at " + n.key() + " within " + windowMs + " ms: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(RECONNECT_RETRY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reconnecting to " + n.key());
+            }
+        }
     }
 
     private static long reconnectWindowMs() {
