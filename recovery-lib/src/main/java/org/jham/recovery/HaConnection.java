@@ -24,14 +24,18 @@ public interface HaConnection<C extends HaConnection<C>> extends Closeable {
      * @throws HaException EBADF: closed, or HAREPLACERECOVERYFN and not HA-aware; EEXIST: HA-aware
      *         already without HAREPLACERECOVERYFN; EINVAL: a {@code null} function or unknown flags
      */
-    <H> void attach(RecoveryFunction<C, H> function, H handle, int flags);
+    default <H> void attach(RecoveryFunction<C, H> function, H handle, int flags) {
+        descriptor().attach(function, handle, flags);
+    }
 
     /**
      * {@code ha_detach}: no more recovery for this connection (its {@code dup}s keep theirs).
      *
      * @throws HaException EBADF: closed or not HA-aware
      */
-    void detach();
+    default void detach() {
+        descriptor().detach();
+    }
 
     /**
      * {@code ha_connection_ctrl}: {@code HA_RECOVERY_ACOUNT} / {@code HA_RECOVERY_ICOUNT} set a
@@ -41,7 +45,9 @@ public interface HaConnection<C extends HaConnection<C>> extends Closeable {
      *
      * @throws HaException EBADF: closed or not HA-aware; EINVAL: unknown command
      */
-    void connectionCtrl(int command, int value);
+    default void connectionCtrl(int command, int value) {
+        descriptor().control(command, value);
+    }
 
     /**
      * {@code ha_dup}: a new connection object sharing this one's underlying channel (its
@@ -53,14 +59,18 @@ public interface HaConnection<C extends HaConnection<C>> extends Closeable {
     C dup();
 
     /** Whether this connection is open and HA-aware. */
-    boolean isHaAware();
+    default boolean isHaAware() {
+        return descriptor().isHaAware();
+    }
 
     /**
      * The recoveries counted against {@code HA_RECOVERY_ACOUNT}: calls of the recovery function
      * since attach or {@code HA_RECOVERY_RESET_ACOUNT} (shared by {@code dup}s); 0 when not
      * HA-aware.
      */
-    long recoveryCount();
+    default long recoveryCount() {
+        return descriptor().recoveryCount();
+    }
 
     /** Whether this connection (this copy) is open. */
     boolean isOpen();
@@ -71,4 +81,10 @@ public interface HaConnection<C extends HaConnection<C>> extends Closeable {
      */
     @Override
     void close() throws IOException;
+
+    /**
+     * The generic core this connection is built on: what the {@code ha_*} calls above act on, and
+     * what a connection built around this one (or a recovery function) may use directly.
+     */
+    HaDescriptor<C, ?> descriptor();
 }

@@ -219,33 +219,8 @@ public final class HaFileChannel implements SeekableByteChannel, HaConnection<Ha
     }
 
     @Override
-    public <H> void attach(RecoveryFunction<HaFileChannel, H> function, H handle, int flags) {
-        d.attach(function, handle, flags);
-    }
-
-    @Override
-    public void detach() {
-        d.detach();
-    }
-
-    @Override
-    public void connectionCtrl(int command, int value) {
-        d.control(command, value);
-    }
-
-    @Override
     public HaFileChannel dup() {
         return new HaFileChannel(this);
-    }
-
-    @Override
-    public boolean isHaAware() {
-        return d.isHaAware();
-    }
-
-    @Override
-    public long recoveryCount() {
-        return d.recoveryCount();
     }
 
     @Override
@@ -258,8 +233,8 @@ public final class HaFileChannel implements SeekableByteChannel, HaConnection<Ha
         d.close();
     }
 
-    /** The descriptor underneath (for tests and for connections built around this one). */
-    HaDescriptor<HaFileChannel, FileChannel> descriptor() {
+    @Override
+    public HaDescriptor<HaFileChannel, FileChannel> descriptor() {
         return d;
     }
 

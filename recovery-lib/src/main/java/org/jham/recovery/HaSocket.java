@@ -239,33 +239,8 @@ public final class HaSocket implements ByteChannel, HaConnection<HaSocket> {
     }
 
     @Override
-    public <H> void attach(RecoveryFunction<HaSocket, H> function, H handle, int flags) {
-        d.attach(function, handle, flags);
-    }
-
-    @Override
-    public void detach() {
-        d.detach();
-    }
-
-    @Override
-    public void connectionCtrl(int command, int value) {
-        d.control(command, value);
-    }
-
-    @Override
     public HaSocket dup() {
         return new HaSocket(this);
-    }
-
-    @Override
-    public boolean isHaAware() {
-        return d.isHaAware();
-    }
-
-    @Override
-    public long recoveryCount() {
-        return d.recoveryCount();
     }
 
     @Override
@@ -279,8 +254,8 @@ public final class HaSocket implements ByteChannel, HaConnection<HaSocket> {
         d.close();
     }
 
-    /** The descriptor underneath (for tests). */
-    HaDescriptor<HaSocket, SocketChannel> descriptor() {
+    @Override
+    public HaDescriptor<HaSocket, SocketChannel> descriptor() {
         return d;
     }
 
