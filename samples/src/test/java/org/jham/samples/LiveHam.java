@@ -134,11 +134,20 @@ final class LiveHam implements AutoCloseable {
     static final class Live implements AutoCloseable {
         final Process process;
         private final List<String> lines = new ArrayList<>();
+        private final Thread reader;
 
         Live(List<String> cmd) throws IOException {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            Thread reader = new Thread(() -> {
+            this(cmd, false);
+        }
+
+        /** @param stdin keep a pipe to its standard input ({@code process.getOutputStream()}), else /dev/null */
+        Live(List<String> cmd, boolean stdin) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (!stdin) {
+                pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            }
+            process = pb.start();
+            reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     String l;
@@ -153,6 +162,11 @@ final class LiveHam implements AutoCloseable {
             }, "sample-output-" + process.pid());
             reader.setDaemon(true);
             reader.start();
+        }
+
+        /** Waits until the process ended and all its output was read. */
+        void awaitOutputEnd() throws InterruptedException {
+            reader.join(TimeUnit.SECONDS.toMillis(120));
         }
 
         List<String> lines() {

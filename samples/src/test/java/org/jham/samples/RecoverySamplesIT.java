@@ -4,11 +4,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -73,67 +70,40 @@ class RecoverySamplesIT {
 
     /** A sample client in its own JVM, whose pauses end when the test says so (its stdin). */
     static final class Client implements AutoCloseable {
+        private final LiveHam.Live live;
         final Process process;
-        final OutputStream stdin;
-        private final List<String> lines = new ArrayList<>();
 
         Client(Class<?> main, String... args) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(LiveHam.JAVA, "-cp", CLASS_PATH, main.getName()));
             cmd.addAll(List.of(args));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            stdin = process.getOutputStream();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), US_ASCII))) {
-                    String l;
-                    while ((l = r.readLine()) != null) {
-                        synchronized (lines) {
-                            lines.add(l);
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-            }, "client-output-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
+            live = new LiveHam.Live(cmd, true);
+            process = live.process;
         }
 
         List<String> lines() {
-            synchronized (lines) {
-                return List.copyOf(lines);
-            }
+            return live.lines();
         }
 
         void awaitLine(String line) {
-            Await.until("the line \"" + line + "\" from the client; so far:\n" + String.join("\n", lines()), () -> {
-                if (!lines().contains(line) && !process.isAlive()) {
-                    throw new AssertionError("the client ended: \n" + String.join("\n", lines()));
-                }
-                return lines().contains(line);
-            });
+            live.awaitLine(line);
         }
 
         /** Ends the pause the client is in. */
         void resume() throws IOException {
-            stdin.write('\n');
-            stdin.flush();
+            process.getOutputStream().write('\n');
+            process.getOutputStream().flush();
         }
 
         List<String> awaitExit() throws InterruptedException {
             assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the client did not end");
-            Await.until("the client's output read", () -> !process.isAlive());
+            live.awaitOutputEnd();
             assertEquals(0, process.exitValue(), String.join("\n", lines()));
             return lines();
         }
 
         @Override
         public void close() {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            live.close();
         }
     }
 
