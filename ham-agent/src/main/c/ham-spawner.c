@@ -18,7 +18,9 @@
  * the moment waitpid returns, before the HAM hears of it: the HAM arms a child only when its
  * restart action heads its death list, so nothing would have run before it. A failed armed
  * spawn is reported as a plain X, and the HAM then runs its lists as usual.
- *   request:  C <pid>   the HAM saved restarted child <pid> in its state: it may outlive the HAM
+ *   request:  H <id> <output file> <argv0> ...   as S, for an entity's instance: held (killed if
+ *                                                the HAM goes away) until the HAM confirms it with C
+ *   request:  C <pid>   the HAM saved child <pid> (held, or restarted) in its state: it may outlive the HAM
  * A restarted child not confirmed yet is killed when the HAM goes away: the HAM that takes over
  * does not know it and restarts the entity by the saved state, so it would run twice.
  *   request:  K <id> <pid> <signum> <value>   queue signal <signum> with int <value> to <pid> (sigqueue)
@@ -245,7 +247,8 @@ static void spawn_line(char *line, size_t len)
             disarm(i);
         return;
     }
-    if (nf < 4 || strcmp(fields[0], "S") != 0)
+    int held = strcmp(fields[0], "H") == 0;
+    if (nf < 4 || (strcmp(fields[0], "S") != 0 && !held))
         return; /* not a request we know: ignore rather than guess */
     const char *id = fields[1];
     const char *out = fields[2];
@@ -254,6 +257,8 @@ static void spawn_line(char *line, size_t len)
 
     pid_t pid;
     int rc = start(out, argv, &pid);
+    if (rc == 0 && held && nunconfirmed < MAXARMED)
+        unconfirmed[nunconfirmed++] = pid;
     char buf[128];
     int n = rc == 0 ? snprintf(buf, sizeof buf, "P%c%s%c%d\n", SEP, id, SEP, (int)pid)
                     : snprintf(buf, sizeof buf, "E%c%s%c%d\n", SEP, id, SEP, rc);

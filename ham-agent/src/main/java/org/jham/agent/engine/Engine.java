@@ -276,7 +276,7 @@ public final class Engine {
         }
         Child child = null;
         try {
-            child = argv == null ? null : launcher.start(argv, ename);
+            child = argv == null ? null : launcher.startEntity(argv, ename);
         } finally {
             if (child == null && argv != null) {
                 synchronized (lock) {
@@ -317,6 +317,9 @@ public final class Engine {
                     + (child != null ? " started from " + e.startLine : ""));
             firings = collect(e, CONDATTACH, "attached pid " + e.pid);
             persist(e);
+            if (child != null) {
+                child.saved();
+            }
             view = entityView(e);
         }
         dispatch(firings);
@@ -948,7 +951,7 @@ public final class Engine {
                     || stopping) {
                 log.log(1, "the spawner restarted '" + ename + "' after it was disarmed: pid "
                         + exit.replacement().pid() + " runs unmonitored");
-                exit.replacement().restartSaved();
+                exit.replacement().saved();
                 return;
             }
             firings = new ArrayList<>();
@@ -961,7 +964,7 @@ public final class Engine {
             restart.runs++;
             firings.addAll(installRestart(e, exit.replacement(), ((ActionSpec.Restart) restart.spec).line()));
             persist(e);
-            exit.replacement().restartSaved();
+            exit.replacement().saved();
         }
         dispatch(firings);
     }
@@ -1289,15 +1292,17 @@ public final class Engine {
                 return limit;
             }
         }
-        Child child = launcher.start(spec.argv(), e.name);
+        Child child = launcher.startEntity(spec.argv(), e.name);
         List<Firing> firings;
         synchronized (lock) {
             if (entities.get(e.name) != e || e.generation != f.generation) {
                 log.log(1, "entity '" + e.name + "' went away during its restart; new pid " + child.pid() + " is not monitored");
+                child.saved(); // no saved state names it: a HAM taking over would not start another
                 return null;
             }
             firings = installRestart(e, child, spec.line());
             persist(e);
+            child.saved();
         }
         dispatch(firings);
         return null;

@@ -39,10 +39,11 @@ public interface Child {
     }
 
     /**
-     * Called on the replacement of an armed restart once the HAM saved its state after it (or
-     * let it go): until then the spawner kills it if the HAM dies, as the HAM taking over, which
-     * knows only the saved state, would start another instance.
+     * The HAM saved its state with this child in it (or let it go): a held start or an armed
+     * restart's replacement may now outlive the HAM. Until then the native spawner kills it if
+     * the HAM dies, as the HAM taking over, which knows only the saved state, would start
+     * another instance.
      */
-    default void restartSaved() {
+    default void saved() {
     }
 }

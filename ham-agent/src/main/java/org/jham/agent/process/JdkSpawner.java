@@ -17,7 +17,7 @@ import org.jham.HamException;
 final class JdkSpawner implements Spawner {
 
     @Override
-    public Child spawn(List<String> argv, File output) {
+    public Child spawn(List<String> argv, File output, boolean held) {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(output));

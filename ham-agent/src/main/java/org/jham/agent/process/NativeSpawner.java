@@ -111,9 +111,9 @@ final class NativeSpawner implements Spawner {
     }
 
     @Override
-    public Child spawn(List<String> argv, File output) {
+    public Child spawn(List<String> argv, File output, boolean held) {
         long id = ids.incrementAndGet();
-        String line = request("S" + SEP + id + SEP + output.getPath(), argv);
+        String line = request((held ? "H" : "S") + SEP + id + SEP + output.getPath(), argv);
         if (line == null) {
             throw new HamException(Errno.EINVAL, "an argument holds a newline or 0x1f: " + argv);
         }
@@ -230,7 +230,7 @@ final class NativeSpawner implements Spawner {
         }
 
         @Override
-        public void restartSaved() {
+        public void saved() {
             send("C" + SEP + pid + "\n");
         }
     }

@@ -72,6 +72,18 @@ public final class ProcessLauncher implements AutoCloseable {
      *                      executed, EIO for any other failure to start
      */
     public Child start(List<String> argv, String outputName) {
+        return start(argv, outputName, false);
+    }
+
+    /**
+     * Starts an entity's instance: as {@link #start}, but held until {@link Child#saved()} (see
+     * {@link Spawner#spawn}).
+     */
+    public Child startEntity(List<String> argv, String outputName) {
+        return start(argv, outputName, true);
+    }
+
+    private Child start(List<String> argv, String outputName, boolean held) {
         String exe = argv.get(0);
         File f = new File(exe);
         if (!f.exists()) {
@@ -80,7 +92,7 @@ public final class ProcessLauncher implements AutoCloseable {
         if (f.isDirectory() || !f.canExecute()) {
             throw new HamException(Errno.EACCES, "cannot start '" + exe + "': not executable");
         }
-        return spawner().spawn(argv, outputFile(outputName));
+        return spawner().spawn(argv, outputFile(outputName), held);
     }
 
     /**

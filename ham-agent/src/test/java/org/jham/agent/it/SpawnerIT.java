@@ -62,6 +62,40 @@ class SpawnerIT {
     }
 
     @Test
+    void anEntityStartedButNotYetSavedDiesWithTheHamItsConfirmedAndOtherChildrenLiveOn() throws Exception {
+        java.nio.file.Path out = java.nio.file.Files.createTempDirectory("jham-held");
+        org.jham.agent.process.ProcessWatcher watcher = new org.jham.agent.process.ProcessWatcher(20, t -> { });
+        org.jham.agent.process.ProcessLauncher launcher = new org.jham.agent.process.ProcessLauncher(out, watcher);
+        long held = 0;
+        long saved = 0;
+        long plain = 0;
+        try {
+            assertTrue(launcher.describe().contains("native"), launcher.describe());
+            held = launcher.startEntity(List.of("/bin/sleep", "1003"), "held").pid();
+            org.jham.agent.process.Child c = launcher.startEntity(List.of("/bin/sleep", "1004"), "saved");
+            saved = c.pid();
+            c.saved();
+            plain = launcher.start(List.of("/bin/sleep", "1005"), "plain").pid();
+
+            launcher.close(); // as the HAM's death closes the spawner's stdin
+
+            long h = held;
+            Await.until("the unconfirmed instance killed", () -> !org.jham.agent.testing.GuardedHam.alive(h));
+            long sv = saved;
+            long pl = plain;
+            assertTrue(org.jham.agent.testing.GuardedHam.alive(sv), "a saved instance outlives the HAM");
+            assertTrue(org.jham.agent.testing.GuardedHam.alive(pl), "an execute's process outlives the HAM");
+        } finally {
+            for (long p : new long[] {held, saved, plain}) {
+                if (p > 0) {
+                    ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            watcher.close();
+        }
+    }
+
+    @Test
     void aDetachedProcessIsNotRestartedByTheSpawner() throws Exception {
         try (TestHam t = new TestHam()) {
             Ham.attach("leaving", t.node, -1, "/bin/sleep 1002", 0).condition(CONDDEATH, "death", HREARMAFTERRESTART)
