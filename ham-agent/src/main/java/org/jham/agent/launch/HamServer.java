@@ -175,6 +175,8 @@ public final class HamServer {
         if (takeover) {
             engine.tookOver();
         } else {
+            // Started again by an operator: the verbosity of the command line wins over the saved one.
+            log.setVerbosity(options.verbosity());
             engine.hamChanged();
         }
     }
