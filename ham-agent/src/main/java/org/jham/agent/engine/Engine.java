@@ -501,7 +501,7 @@ public final class Engine {
                 } else {
                     // The HAM's child lives on (its exit is its death): it may attach itself again.
                     e.connectionId = "";
-                    persist(e);
+                    record(e);
                 }
             }
         }
@@ -521,7 +521,7 @@ public final class Engine {
             log.log(1, "heartbeat: entity '" + ename + "' missed " + misses + " heartbeat" + (misses == 1 ? "" : "s")
                     + " (" + type + ")");
             firings = collect(e, type, "missed " + misses + " heartbeats");
-            persist(e);
+            record(e);
         }
         dispatch(firings);
     }
@@ -884,7 +884,7 @@ public final class Engine {
         e.restoredMisses = 0;
         if (heartbeats.healthy(e.name)) {
             log.log(2, "heartbeat state of entity '" + e.name + "' reset to healthy: monitoring resumes");
-            persist(e);
+            record(e);
         } else {
             log.log(2, "heartbeat state of entity '" + e.name + "' reset to healthy (it sends no heartbeats)");
         }
@@ -906,7 +906,7 @@ public final class Engine {
             if (!restartPending) {
                 diedWithoutRestart(e);
             }
-            persist(e);
+            record(e);
         }
         dispatch(firings);
     }
@@ -963,7 +963,7 @@ public final class Engine {
             }
             restart.runs++;
             firings.addAll(installRestart(e, exit.replacement(), ((ActionSpec.Restart) restart.spec).line()));
-            persist(e);
+            record(e);
             exit.replacement().saved();
         }
         dispatch(firings);
@@ -1048,7 +1048,7 @@ public final class Engine {
                     out.add(new Firing(c, e, e.generation, ev.type(), list, f));
                     log.log(2, "condition fired: " + path(c) + " (" + ev.type() + ") for entity '" + e.name + "'");
                     if (owner == global && e != global) {
-                        persist(global);
+                        record(global);
                     }
                 }
             }
@@ -1184,7 +1184,7 @@ public final class Engine {
             if (s.fail != null) {
                 synchronized (lock) {
                     s.fail.failures++;
-                    persist(s.action.condition.entity);
+                    record(s.action.condition.entity);
                 }
                 log.log(2, "action-fail item failed: " + path(s.action) + "/" + s.fail.name + ": " + failure);
                 return;
@@ -1210,7 +1210,7 @@ public final class Engine {
                     return false;
                 }
                 s.fail.runs++;
-                persist(s.action.condition.entity);
+                record(s.action.condition.entity);
                 log.log(3, "action-fail item: " + path(s.action) + "/" + s.fail.name + " " + s.fail.spec.typeName()
                         + " for entity '" + f.subject.name + "'");
                 return true;
@@ -1220,7 +1220,7 @@ public final class Engine {
                 return false;
             }
             a.runs++;
-            persist(a.condition.entity);
+            record(a.condition.entity);
             log.log(3, "action: " + path(a) + " " + a.spec.typeName() + " for entity '" + f.subject.name + "'");
             return true;
         }
@@ -1276,7 +1276,7 @@ public final class Engine {
                     diedWithoutRestart(e);
                 }
             }
-            persist(a.condition.entity);
+            record(a.condition.entity);
         }
         return (a.flags & HamConstants.HACTIONBREAKONFAIL) != 0;
     }
@@ -1301,7 +1301,7 @@ public final class Engine {
                 return null;
             }
             firings = installRestart(e, child, spec.line());
-            persist(e);
+            record(e);
             child.saved();
         }
         dispatch(firings);
@@ -1583,6 +1583,18 @@ public final class Engine {
         }
     }
 
+    /**
+     * Writes the image after a change the HAM made by itself (a death, a restart, an action run):
+     * a journal that cannot be written is reported, but never stops a recovery under way.
+     */
+    private void record(EntityNode e) {
+        try {
+            persist(e);
+        } catch (HamException ex) {
+            // persist logged it
+        }
+    }
+
     /** HGETFLAGS changes nothing: nothing to write. */
     private void persistUnless(int command, EntityNode e) {
         if (command != HamConstants.HGETFLAGS) {
@@ -1685,10 +1697,24 @@ public final class Engine {
         return new Image.Ham(log.verbosity(), hamFailures, guardianFailures);
     }
 
-    /** The verbosity changed (ham_verbose): it is part of the saved state. */
+    /** The verbosity changed (ham_verbose): it is part of the saved state. EIO when it cannot be saved. */
     public void hamChanged() {
         synchronized (lock) {
+            try {
+                stateLog.ham(hamImage());
+            } catch (RuntimeException ex) {
+                log.log(1, "STATE NOT SAVED for the HAM: " + ex);
+                throw new HamException(Errno.EIO, "the HAM's state could not be saved: " + ex, ex);
+            }
+        }
+    }
+
+    /** The failure counters changed: saved if it can be (reported otherwise, nothing stops). */
+    private void recordHam() {
+        try {
             stateLog.ham(hamImage());
+        } catch (RuntimeException ex) {
+            log.log(1, "STATE NOT SAVED for the HAM: " + ex);
         }
     }
 
@@ -1784,7 +1810,7 @@ public final class Engine {
     public void tookOver() {
         synchronized (lock) {
             hamFailures++;
-            stateLog.ham(hamImage());
+            recordHam();
             log.log(1, "took over as the HAM (HAM failures " + hamFailures + ")");
         }
     }
@@ -1794,7 +1820,7 @@ public final class Engine {
         synchronized (lock) {
             guardianFailures++;
             guardianPid = newPid;
-            stateLog.ham(hamImage());
+            recordHam();
             log.log(1, "the Guardian died; new Guardian pid " + newPid + " (Guardian failures " + guardianFailures + ")");
         }
     }
