@@ -112,7 +112,7 @@ public final class Link {
         try {
             if ("jmxmp".equals(node.url().getProtocol())) {
                 env.put(Transport.ENV_KEY, Transport.create(node.url().getHost(), node.url().getPort(),
-                        Link.class.getClassLoader()));
+                        Link.class.getClassLoader(), broken));
             }
             c = JMXConnectorFactory.newJMXConnector(node.url(), env);
             c.addConnectionNotificationListener((Notification n, Object handback) -> {
@@ -380,6 +380,10 @@ public final class Link {
         try {
             if (closing) {
                 throw new IOException("the connection to " + node.key() + " is closed");
+            }
+            if (broken.get()) {
+                // Known dead: fail now rather than wait in OpenDMK for a state that will not come.
+                throw new IOException("the connection to " + node.key() + " is lost");
             }
             return m.invoke(raw, args);
         } catch (InvocationTargetException e) {

@@ -29,11 +29,13 @@ final class Transport {
     }
 
     /**
-     * A message connection to {@code host:port} that refuses to reconnect.
+     * A message connection to {@code host:port} that refuses to reconnect, and sets {@code lost}
+     * the moment reading from it fails (the HAM died or closed it): sooner than OpenDMK's own
+     * failure notice, which comes after it has waited about a second for a reconnect.
      *
      * @throws IOException when OpenDMK's socket connection cannot be made
      */
-    static Object create(String host, int port, ClassLoader loader) throws IOException {
+    static Object create(String host, int port, ClassLoader loader, AtomicBoolean lost) throws IOException {
         Object delegate;
         Class<?> socketConnection;
         try {
@@ -57,6 +59,10 @@ final class Transport {
             try {
                 return m.invoke(delegate, args);
             } catch (InvocationTargetException e) {
+                if (m.getName().equals("readMessage") && e.getCause() instanceof IOException
+                        && !(e.getCause() instanceof java.io.InterruptedIOException)) {
+                    lost.set(true);
+                }
                 throw e.getCause();
             }
         };
