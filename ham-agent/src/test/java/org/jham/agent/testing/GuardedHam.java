@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jham.agent.process.ProcStat;
 
 /**
  * A HAM with its Guardian as users start it: {@code bin/ham} on a state directory of its own and
@@ -113,12 +114,7 @@ public final class GuardedHam implements AutoCloseable {
 
     /** Alive and not a zombie (an orphan killed here waits a while for init to reap it). */
     public static boolean alive(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return ProcStat.liveStartTime(pid).isPresent();
     }
 
     public static void kill9(long pid) {
@@ -128,15 +124,9 @@ public final class GuardedHam implements AutoCloseable {
     /** Waits until every thread of the process is gone (a killed JVM's main thread dies before the others). */
     public static void awaitGone(long pid) {
         Await.until("pid " + pid + " to exit", () -> {
+            // /proc/<tid>/stat is each thread's own, as for a process.
             try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-                return tasks.noneMatch(t -> {
-                    try {
-                        String stat = Files.readString(t.resolve("stat"));
-                        return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-                    } catch (IOException | RuntimeException e) {
-                        return false;
-                    }
-                });
+                return tasks.noneMatch(t -> alive(Long.parseLong(t.getFileName().toString())));
             } catch (IOException e) {
                 return true;
             }
