@@ -102,12 +102,13 @@ public final class HamConnection implements AutoCloseable {
 
     private synchronized void connect(HamNode n) {
         HaDescriptor<HamConnection, Link> d = ha;
+        Link l = openLink(); // open while d is: only a disconnect, under this monitor, closes it
         if (d == null) {
             d = new HaDescriptor<>(this, Link.open(n), HamConnection::closeLink, HamConnection::stale);
             d.attach(HamConnection::reconnect, null, 0);
             node = n;
             ha = d;
-        } else if (link(d).isBroken() || link(d).isClosed()) {
+        } else if (l.isBroken() || l.isClosed()) {
             // Lets go of the failed connection before opening its replacement: never two at once.
             // Its HAM may be being replaced (a takeover): wait for one as a failed call would.
             try {
@@ -127,14 +128,6 @@ public final class HamConnection implements AutoCloseable {
         }
     }
 
-    private static Link link(HaDescriptor<HamConnection, Link> d) {
-        try {
-            return d.current();
-        } catch (java.nio.channels.ClosedChannelException e) {
-            throw new IllegalStateException("a descriptor of an open connection is closed", e);
-        }
-    }
-
     private synchronized void disconnect(DisconnectMode mode) {
         if (refs == 0) {
             throw new HamException(Errno.EINVAL, "no connection to " + key + " to disconnect");
@@ -151,9 +144,9 @@ public final class HamConnection implements AutoCloseable {
                 // The HAM may be gone already: the channel is closed on its side too.
             }
         }
+        Link l = openLink();
         HaDescriptor<HamConnection, Link> d = ha;
         ha = null;
-        Link l = link(d);
         // Closed while holding the monitor, so that a concurrent connect waits for it to finish;
         // then the descriptor, which ends a recovery in progress (its closer sees the link closed).
         IOException failed = l.close(mode == null ? DisconnectMode.GRACEFUL : mode);
@@ -169,14 +162,23 @@ public final class HamConnection implements AutoCloseable {
     }
 
     private Link current() {
+        Link l = openLink();
+        if (l == null) {
+            throw notConnected(key);
+        }
+        return l;
+    }
+
+    /** The link of the open connection, or null when none is open (or it was disconnected meanwhile). */
+    private Link openLink() {
         HaDescriptor<HamConnection, Link> d = ha;
         if (d == null) {
-            throw notConnected(key);
+            return null;
         }
         try {
             return d.current();
         } catch (java.nio.channels.ClosedChannelException e) {
-            throw notConnected(key); // disconnected meanwhile
+            return null;
         }
     }
 
@@ -186,15 +188,8 @@ public final class HamConnection implements AutoCloseable {
      * polls it to re-attach itself.
      */
     public boolean isBroken() {
-        HaDescriptor<HamConnection, Link> d = ha;
-        if (d == null) {
-            return false;
-        }
-        try {
-            return d.current().isBroken();
-        } catch (java.nio.channels.ClosedChannelException e) {
-            return false;
-        }
+        Link l = openLink();
+        return l != null && l.isBroken();
     }
 
     /**
@@ -341,12 +336,8 @@ public final class HamConnection implements AutoCloseable {
 
     /** True when the open connection is to a HAM in this JVM (its platform MBean server); false when none is open. */
     public boolean inProcess() {
-        HaDescriptor<HamConnection, Link> d = ha;
-        try {
-            return d != null && d.current().inProcess();
-        } catch (java.nio.channels.ClosedChannelException e) {
-            return false;
-        }
+        Link l = openLink();
+        return l != null && l.inProcess();
     }
 
     /** The JMX connection id of the open connection (empty in-process); EBADF when none is open. */

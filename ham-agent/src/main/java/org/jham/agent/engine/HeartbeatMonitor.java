@@ -61,12 +61,7 @@ final class HeartbeatMonitor implements AutoCloseable {
 
     /** Starts (or restarts) watching {@code ename}: boundaries every {@code periodNanos} from now. */
     void watch(String ename, long generation, long periodNanos, int low, int high) {
-        Watch w = new Watch(generation, HeartbeatAccount.fromAttach(nanos.getAsLong(), periodNanos, low, high));
-        Watch old = watches.put(ename, w);
-        if (old != null) {
-            cancel(old);
-        }
-        w.task = timer.scheduleAtFixedRate(() -> judge(ename, w), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        start(ename, generation, HeartbeatAccount.fromAttach(nanos.getAsLong(), periodNanos, low, high), 0, periodNanos);
     }
 
     /**
@@ -77,12 +72,17 @@ final class HeartbeatMonitor implements AutoCloseable {
                  long graceNanos) {
         HeartbeatAccount account = HeartbeatAccount.fromAttach(nanos.getAsLong() + graceNanos, periodNanos, low, high);
         account.resume(state, misses);
+        start(ename, generation, account, graceNanos, periodNanos);
+    }
+
+    /** Replaces {@code ename}'s watch; its first judgement comes a period after {@code delayNanos}. */
+    private void start(String ename, long generation, HeartbeatAccount account, long delayNanos, long periodNanos) {
         Watch w = new Watch(generation, account);
         Watch old = watches.put(ename, w);
         if (old != null) {
             cancel(old);
         }
-        w.task = timer.scheduleAtFixedRate(() -> judge(ename, w), graceNanos + periodNanos, periodNanos,
+        w.task = timer.scheduleAtFixedRate(() -> judge(ename, w), delayNanos + periodNanos, periodNanos,
                 TimeUnit.NANOSECONDS);
     }
 

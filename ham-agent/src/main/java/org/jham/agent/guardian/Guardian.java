@@ -65,7 +65,7 @@ public final class Guardian {
         watch.start();
         HamServer.StateLock lock;
         try {
-            lock = awaitHamDeath(options);
+            lock = HamServer.StateLock.await(options.stateDir());
         } catch (IOException e) {
             say("cannot watch the state directory lock: " + e + "; the Guardian exits");
             System.exit(1);
@@ -92,17 +92,6 @@ public final class Guardian {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * Blocks until the HAM's lock on the state directory is released: the kernel releases it the
-     * moment the HAM process ends (kill -9 included), so this waits without polling.
-     */
-    static HamServer.StateLock awaitHamDeath(HamOptions options) throws IOException {
-        FileChannel ch = FileChannel.open(HamServer.StateLock.file(options.stateDir()), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock l = ch.lock();
-        return new HamServer.StateLock(ch, l);
     }
 
     /**

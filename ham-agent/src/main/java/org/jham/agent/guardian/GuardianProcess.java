@@ -2,7 +2,6 @@ package org.jham.agent.guardian;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jham.agent.launch.HamOptions;
 import org.jham.agent.launch.HamServer;
+import org.jham.agent.monitor.MonitoredJvm;
 
 /**
  * The HAM's side of the Guardian: starts it as a second daemon (its own JVM, its own session, so
@@ -143,16 +143,12 @@ public final class GuardianProcess implements HamServer.GuardianLink {
         return ProcessHandle.current().info().command().orElse(java.toString());
     }
 
-    /** The jar (or classes directory) the HAM runs from; a jar brings its dependencies by its manifest. */
+    /** The jar the HAM runs from (its manifest brings its dependencies), else this JVM's class path. */
     static String classPath() {
         try {
-            Path here = Path.of(GuardianProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isRegularFile(here)) {
-                return here.toString();
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // fall back to this JVM's class path
+            return MonitoredJvm.agentJar().toString();
+        } catch (IOException e) {
+            return System.getProperty("java.class.path"); // classes from a directory: tests, an IDE
         }
-        return System.getProperty("java.class.path");
     }
 }

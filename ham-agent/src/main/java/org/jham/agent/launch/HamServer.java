@@ -80,6 +80,15 @@ public final class HamServer {
             return stateDir.resolve("ham.lock");
         }
 
+        /**
+         * Takes the lock, waiting while another process holds it: the kernel releases it the
+         * moment that process ends (kill -9 included), so this waits without polling.
+         */
+        public static StateLock await(Path stateDir) throws IOException {
+            FileChannel ch = FileChannel.open(file(stateDir), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return new StateLock(ch, ch.lock());
+        }
+
         /** Takes the lock now, or EBUSY when another process holds it. */
         static StateLock tryTake(Path stateDir) {
             try {
