@@ -21,6 +21,27 @@ import org.junit.jupiter.api.io.TempDir;
 /** HaSocket against an in-process server: end of stream, reset, the MsgSend cover, interrupts, Unix sockets. */
 class HaSocketTest {
 
+    /** A read of {@code n} bytes on a thread of its own: its text, or the failure's. */
+    record Reader(Thread thread, AtomicReference<String> got) {
+        static Reader start(HaSocket s, int n) {
+            AtomicReference<String> got = new AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    got.set(read(s, n));
+                } catch (IOException e) {
+                    got.set(e.toString());
+                }
+            });
+            t.start();
+            return new Reader(t, got);
+        }
+
+        String result() throws InterruptedException {
+            thread.join(30_000);
+            return got.get();
+        }
+    }
+
     static String read(HaSocket s, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) {
@@ -54,20 +75,11 @@ class HaSocketTest {
                 assertEquals("abc", read(s, 3));
                 client.offset = 3;
                 first.close(); // the server's end goes away: end of stream for the reader
-                AtomicReference<String> got = new AtomicReference<>();
-                Thread reader = new Thread(() -> {
-                    try {
-                        got.set(read(s, 3));
-                    } catch (IOException e) {
-                        got.set(e.toString());
-                    }
-                });
-                reader.start();
+                Reader reader = Reader.start(s, 3);
                 SocketChannel second = server.next();
                 assertEquals("HELLO 3\n", LocalServer.receive(second, 8));
                 LocalServer.send(second, "def");
-                reader.join(30_000);
-                assertEquals("def", got.get());
+                assertEquals("def", reader.result());
                 assertEquals(1, client.recoveries.get());
             }
         }
@@ -240,20 +252,11 @@ class HaSocketTest {
                 assertEquals("ab", read(s, 2));
                 client.offset = 2;
                 first.close();
-                AtomicReference<String> got = new AtomicReference<>();
-                Thread reader = new Thread(() -> {
-                    try {
-                        got.set(read(s, 1));
-                    } catch (IOException e) {
-                        got.set(e.toString());
-                    }
-                });
-                reader.start();
+                Reader reader = Reader.start(s, 1);
                 SocketChannel second = server.next();
                 assertEquals("HELLO 2\n", LocalServer.receive(second, 8));
                 LocalServer.send(second, "c");
-                reader.join(30_000);
-                assertEquals("c", got.get());
+                assertEquals("c", reader.result());
             }
         }
     }
