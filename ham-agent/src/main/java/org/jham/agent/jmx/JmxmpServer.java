@@ -35,6 +35,8 @@ public final class JmxmpServer implements AutoCloseable {
         // agentmain runs with a null context class loader: name ours or "Unsupported protocol: jmxmp".
         env.put(JMXConnectorServerFactory.PROTOCOL_PROVIDER_CLASS_LOADER, JmxmpServer.class.getClassLoader());
         env.put("jmx.remote.x.notification.buffer.size", NOTIFICATION_BUFFER);
+        // OpenDMK listens on every interface unless told otherwise: bind only the loopback address given.
+        env.put("jmx.remote.server.address.wildcard", "false");
         // One parameter class loader per MBean loader, not one per request: see ReusedLoaderWrapping.
         env.put("jmx.remote.object.wrapping", new ReusedLoaderWrapping());
         AtomicReference<Object> result = new AtomicReference<>();

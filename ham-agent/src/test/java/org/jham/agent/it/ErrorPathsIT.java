@@ -157,6 +157,23 @@ class ErrorPathsIT {
     }
 
     @Test
+    void theListenerIsOnLoopbackOnly() throws Exception {
+        // /proc/net/tcp and tcp6: "local_address" as hex IP:port, state 0A = LISTEN. A JVM socket
+        // bound to 127.0.0.1 shows in tcp6 as the IPv4-mapped ::ffff:127.0.0.1.
+        String port = String.format(":%04X", t.server.port());
+        java.util.List<String> listening = new java.util.ArrayList<>();
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            java.nio.file.Files.readAllLines(java.nio.file.Path.of(table)).stream().skip(1).map(String::trim)
+                    .map(l -> l.split("\\s+")).filter(f -> f[1].endsWith(port) && f[3].equals("0A"))
+                    .forEach(f -> listening.add(f[1]));
+        }
+        assertEquals(1, listening.size(), "one listener: " + listening);
+        assertTrue(listening.get(0).equals("0100007F" + port)
+                || listening.get(0).equals("0000000000000000FFFF00000100007F" + port),
+                "listening on 127.0.0.1 only, not " + listening);
+    }
+
+    @Test
     void secondHamOnTheSameStateDirectoryIsRefused() {
         HamOptions o = HamOptions.parse("--port", "0", "--state-dir", t.stateDir.toString());
         HamException ex = assertThrows(HamException.class,
